@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swiftserve",
+    products: [
+        .executable(name: "swiftserve", targets: ["SwiftServeCommand"]),
+        .library(name: "SSGI", targets: ["SSGI"]),
+        .library(name: "SwiftServe", targets: ["SwiftServe"]),
+        .library(name: "barebones", type: .dynamic, targets: ["Barebones"]),
+        .library(name: "environ", type: .dynamic, targets: ["EnvironApp"]),
+        .library(name: "echo", type: .dynamic, targets: ["Echo"]),
+        .library(name: "faults", type: .dynamic, targets: ["Faults"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+    ],
+    targets: [
+        .target(name: "CSSGI"),
+        .target(name: "SSGI", dependencies: ["CSSGI"]),
+        .target(
+            name: "SwiftServe",
+            dependencies: [
+                "CSSGI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "SwiftServeCommand",
+            dependencies: [
+                "SwiftServe",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Barebones", dependencies: ["SSGI"], path: "Plugins/barebones"),
+        .target(name: "EnvironApp", dependencies: ["SSGI"], path: "Plugins/environ"),
+        .target(name: "Echo", dependencies: ["SSGI"], path: "Plugins/echo"),
+        .target(name: "Faults", dependencies: ["SSGI"], path: "Tests/Plugins/faults"),
+        .target(
+            name: "SwiftServeTesting",
+            dependencies: [],
+            path: "Tests/SwiftServeTesting"
+        ),
+        .testTarget(name: "SSGITests", dependencies: ["SSGI"]),
+        .testTarget(name: "SwiftServeTests", dependencies: ["SwiftServe"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SwiftServeTesting"]
+        ),
+    ]
+)

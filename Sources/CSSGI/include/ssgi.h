@@ -1,0 +1,296 @@
+/*
+ * ssgi.h — SSGI 1.0, the Swift Server Gateway Interface, as a C ABI.
+ *
+ * This header is the whole boundary between a server (such as swiftserve) and an
+ * application loaded from a shared library. docs/SPEC.md states the rules; this
+ * file states the types. Nothing here depends on Swift: an application may be
+ * written in C, Rust, Zig or anything else that can export a C function.
+ *
+ * Memory and threads in one paragraph: every pointer the server hands to the
+ * application stays valid until the application calls `finish` for that request,
+ * unless its comment says otherwise; every pointer the application hands to the
+ * server need only stay valid for the duration of the call it is passed to (the
+ * server copies what it keeps). `handle` is called on a server I/O thread and must
+ * not block; the operations in `ssgi_server_ops` may be called from any thread.
+ */
+#ifndef SSGI_H
+#define SSGI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Versioning                                                                */
+/* ------------------------------------------------------------------------- */
+
+/** The first field of every descriptor: the ASCII bytes "SSGI" read as a big-endian number. */
+#define SSGI_MAGIC 0x53534749u
+
+/** The ABI major version. A server refuses a descriptor whose major version differs from its own. */
+#define SSGI_ABI_MAJOR 1
+
+/**
+ * The ABI minor version. A minor bump only appends fields to the end of structs
+ * (announced by their `struct_size`) and adds new constants; it never changes or
+ * removes anything. A server refuses a descriptor whose minor version is greater
+ * than its own.
+ */
+#define SSGI_ABI_MINOR 0
+
+/* ------------------------------------------------------------------------- */
+/* Plain data                                                                */
+/* ------------------------------------------------------------------------- */
+
+/** A run of bytes. Not NUL-terminated. `data` may be NULL when `length` is 0. */
+typedef struct ssgi_bytes {
+    const uint8_t *data;
+    size_t length;
+} ssgi_bytes;
+
+/** One header field: the name as the client or application spelled it, and its value. */
+typedef struct ssgi_header {
+    ssgi_bytes name;
+    ssgi_bytes value;
+} ssgi_header;
+
+/** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys. */
+enum {
+    /** Another thread of this process may call `handle` while this call runs. */
+    SSGI_FLAG_MULTITHREAD = 1u << 0,
+    /** Another process may serve the same application at the same time. */
+    SSGI_FLAG_MULTIPROCESS = 1u << 1,
+    /** The application will be called once in the life of this process. */
+    SSGI_FLAG_RUN_ONCE = 1u << 2,
+};
+
+/**
+ * The request, as the environ's raw material. Every `ssgi_bytes` is a CGI value
+ * already computed by the server (SPEC.md, "The environ"); an absent value has
+ * length 0. The headers are as received, in order, minus the ones the server
+ * drops (names containing "_", SPEC.md), and including Content-Type and
+ * Content-Length. All of it stays valid until `finish` is called for the request.
+ */
+typedef struct ssgi_request {
+    /** sizeof(ssgi_request) as the server compiled it; fields past it do not exist. */
+    size_t struct_size;
+    ssgi_bytes request_method;  /* REQUEST_METHOD, e.g. "GET" */
+    ssgi_bytes script_name;     /* SCRIPT_NAME, "" when the app is mounted at the root */
+    ssgi_bytes path_info;       /* PATH_INFO, percent-decoded */
+    ssgi_bytes query_string;    /* QUERY_STRING, as sent, without "?" */
+    ssgi_bytes content_type;    /* CONTENT_TYPE */
+    ssgi_bytes content_length;  /* CONTENT_LENGTH, decimal, "" when the length is unknown */
+    ssgi_bytes server_name;     /* SERVER_NAME */
+    ssgi_bytes server_port;     /* SERVER_PORT */
+    ssgi_bytes server_protocol; /* SERVER_PROTOCOL, "HTTP/1.0" or "HTTP/1.1" */
+    ssgi_bytes remote_addr;     /* REMOTE_ADDR */
+    ssgi_bytes remote_port;     /* REMOTE_PORT */
+    ssgi_bytes url_scheme;      /* ssgi.url_scheme, "http" or "https" */
+    ssgi_bytes request_uri;     /* the request target as sent (not a CGI key; for logs and proxies) */
+    const ssgi_header *headers;
+    size_t header_count;
+    /** The body length when known from Content-Length, or -1 when the body is chunked. 0: no body. */
+    int64_t body_length;
+    /** SSGI_FLAG_* bits. */
+    uint32_t flags;
+} ssgi_request;
+
+/** Result codes of server operations. Zero is success; everything else is negative. */
+enum {
+    SSGI_OK = 0,
+    /** start_response was already called, and this call did not carry error information. */
+    SSGI_E_ALREADY_STARTED = -1,
+    /** start_response with error information came after the headers were sent. */
+    SSGI_E_HEADERS_SENT = -2,
+    /** The status is not "NNN Reason" (three digits 100-999, a space, a printable reason). */
+    SSGI_E_INVALID_STATUS = -3,
+    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab, or Content-Length is not a decimal number. */
+    SSGI_E_INVALID_HEADER = -4,
+    /** A hop-by-hop header (Connection, Keep-Alive, Transfer-Encoding, ...) was given. */
+    SSGI_E_HOP_BY_HOP = -5,
+    /** write or finish came before start_response. */
+    SSGI_E_NOT_STARTED = -6,
+    /** The request was already finished; the call handle is no longer valid. */
+    SSGI_E_FINISHED = -7,
+    /** The client went away: stop producing the response and call finish. */
+    SSGI_E_DISCONNECTED = -8,
+    /** The request body did not arrive intact (malformed chunking, cut short, too slow). */
+    SSGI_E_BAD_BODY = -9,
+    /** The application wrote more bytes than the Content-Length it declared. */
+    SSGI_E_TOO_MUCH_BODY = -10,
+};
+
+/** The outcome the application reports to `finish`. */
+enum {
+    /** The response is complete. */
+    SSGI_FINISH_OK = 0,
+    /** The application failed: the server answers 500 if nothing was sent yet, else closes the connection. */
+    SSGI_FINISH_ERROR = 1,
+};
+
+/* ------------------------------------------------------------------------- */
+/* The server's operations                                                   */
+/* ------------------------------------------------------------------------- */
+
+/** The server's per-request handle. Opaque; valid from `handle` until `finish` returns. */
+typedef struct ssgi_call ssgi_call;
+
+/**
+ * Called when bytes handed to `write` have been accepted and more may follow.
+ * `status` is SSGI_OK or SSGI_E_DISCONNECTED. Called exactly once per `write`
+ * that passed a non-NULL callback, on any thread, possibly before `write` returns.
+ */
+typedef void (*ssgi_write_done)(void *context, int32_t status);
+
+/**
+ * Delivers request body bytes in answer to `read`. `bytes` is valid only during
+ * the callback. A call with `bytes.length == 0` and `status == SSGI_OK` is the
+ * end of the body. `status` is negative (SSGI_E_DISCONNECTED, SSGI_E_BAD_BODY)
+ * when the body cannot be read. Called exactly once per `read`, on any thread,
+ * possibly before `read` returns.
+ */
+typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
+
+/**
+ * Called once the server is done with the request: the response was delivered,
+ * or abandoned because the client went away or the application failed. `status`
+ * is SSGI_OK when the whole response reached the socket. This is where the
+ * application releases what it kept for the request (PEP 3333's close()).
+ */
+typedef void (*ssgi_cleanup)(void *context, int32_t status);
+
+/** The server's operations, passed to every `handle` call; the table lives as long as the process. */
+typedef struct ssgi_server_ops {
+    /** sizeof(ssgi_server_ops) as the server compiled it. */
+    size_t struct_size;
+
+    /**
+     * Begins the response: `status` is "NNN Reason". The server copies status and
+     * headers. Returns SSGI_OK or a negative code (the response is then not
+     * started). May be called again only with `has_error_info` set, and only
+     * while no byte of the response has been sent (before the first non-empty
+     * `write` or `finish`); the new status and headers then replace the old.
+     */
+    int32_t (*start_response)(
+        ssgi_call *call, ssgi_bytes status, const ssgi_header *headers, size_t header_count,
+        int32_t has_error_info);
+
+    /**
+     * Sends body bytes; the server copies them before returning. `done` (may be
+     * NULL) is called when the server can take more: an application streaming
+     * a large body waits for it before writing again, which is how back-pressure
+     * reaches it. Returns SSGI_OK or a negative code, in which case `done` is
+     * not called.
+     */
+    int32_t (*write)(ssgi_call *call, ssgi_bytes bytes, ssgi_write_done done, void *done_context);
+
+    /**
+     * Asks for up to `max_length` bytes of the request body (0 means the
+     * server's choice). `done` is called once with the bytes. One read at a time
+     * per request. On the first read of a request that sent
+     * "Expect: 100-continue" the server sends "100 Continue".
+     */
+    int32_t (*read)(ssgi_call *call, size_t max_length, ssgi_read_done done, void *done_context);
+
+    /**
+     * Ends the request: `outcome` is SSGI_FINISH_OK or SSGI_FINISH_ERROR.
+     * `cleanup` (may be NULL) is called once when the server is done with the
+     * request. After `finish` the call handle and the request are invalid.
+     * Exactly one `finish` per `handle`.
+     */
+    int32_t (*finish)(ssgi_call *call, int32_t outcome, ssgi_cleanup cleanup, void *cleanup_context);
+
+    /**
+     * Writes one message to the server's error log (`ssgi.errors`). `call` may
+     * be NULL for messages outside a request (startup, background work).
+     */
+    void (*log_error)(ssgi_call *call, ssgi_bytes message);
+} ssgi_server_ops;
+
+/* ------------------------------------------------------------------------- */
+/* The application's descriptor                                              */
+/* ------------------------------------------------------------------------- */
+
+/** How the application runs its code; the server uses it for `ssgi.multithread`. */
+enum {
+    /** On the I/O thread that called `handle`: non-blocking code only. */
+    SSGI_EXECUTION_INLINE = 0,
+    /** On Swift concurrency's (or the application's own) executor. */
+    SSGI_EXECUTION_CONCURRENT = 1,
+    /** On a pool of threads where blocking is allowed. */
+    SSGI_EXECUTION_THREAD_POOL = 2,
+};
+
+/** What the server tells the application at startup. */
+typedef struct ssgi_server_info {
+    size_t struct_size;
+    /** The server's name and version, e.g. "swiftserve/0.1.0". NUL-terminated; valid during startup. */
+    const char *server_software;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    /** SSGI_FLAG_MULTITHREAD, SSGI_FLAG_MULTIPROCESS and SSGI_FLAG_RUN_ONCE as they will be for requests. */
+    uint32_t flags;
+    /** The operations; the same table `handle` receives. */
+    const ssgi_server_ops *ops;
+} ssgi_server_info;
+
+/**
+ * What the entry point returns. It lives as long as the process: the server
+ * never frees it and never unloads the library.
+ */
+typedef struct ssgi_app {
+    /** SSGI_MAGIC. */
+    uint32_t magic;
+    /** SSGI_ABI_MAJOR and SSGI_ABI_MINOR as the application was compiled. */
+    uint16_t abi_major;
+    uint16_t abi_minor;
+    /** sizeof(ssgi_app) as the application compiled it. */
+    size_t struct_size;
+    /** The application's name, for logs. NUL-terminated. */
+    const char *name;
+    /** The SDK that built the descriptor and its version, e.g. "SSGI-Swift/1.0.0", or "" when none. */
+    const char *sdk_version;
+    /** The compiler that built the application, e.g. "Swift 6.3", or "". */
+    const char *compiler;
+    /** SSGI_EXECUTION_*. */
+    uint32_t execution;
+    /** Passed back as the first argument of every function below; the application's own state. */
+    void *context;
+
+    /**
+     * Optional (may be NULL). Called once, before the first request, on a
+     * thread where blocking is allowed. Returns 0 on success. On failure returns
+     * non-zero and writes a NUL-terminated reason of at most `error_capacity`
+     * bytes (including the NUL) into `error`; the server then refuses to serve.
+     */
+    int32_t (*startup)(void *context, const ssgi_server_info *info, char *error, size_t error_capacity);
+
+    /**
+     * Required. Called once per request on a server I/O thread. Must not block;
+     * must lead to exactly one `ops->finish(call, ...)`, from any thread, now or
+     * later.
+     */
+    void (*handle)(void *context, const ssgi_request *request, ssgi_call *call, const ssgi_server_ops *ops);
+
+    /**
+     * Optional (may be NULL). Called once when the server stops, after the last
+     * request finished or was abandoned, on a thread where blocking is allowed.
+     */
+    void (*shutdown)(void *context);
+} ssgi_app;
+
+/**
+ * The signature of an entry point: `swiftserve lib.so:NAME` resolves the symbol
+ * NAME and calls it once, with no arguments. It returns the descriptor, or NULL
+ * when the application cannot be created.
+ */
+typedef const ssgi_app *(*ssgi_entry_point)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSGI_H */

@@ -1,0 +1,140 @@
+import CSSGI
+import Dispatch
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Builds the C descriptor an entry point returns, and the C functions the server calls through it.
+///
+/// With `ServerCall.swift`, this is where the SDK crosses the C boundary.
+enum ApplicationDescriptor {
+    /// The SDK's name and version, reported in the descriptor.
+    static let sdkVersion = "SSGI-Swift/1.0.0"
+
+    /// The compiler that built this SDK (and so the application it is linked into).
+    static var compiler: String {
+        #if compiler(>=7.0)
+        "Swift 7 or later"
+        #elseif compiler(>=6.3)
+        "Swift 6.3"
+        #elseif compiler(>=6.2)
+        "Swift 6.2"
+        #elseif compiler(>=6.1)
+        "Swift 6.1"
+        #else
+        "Swift 6.0"
+        #endif
+    }
+
+    /// Allocates a descriptor for `application` that lives as long as the process.
+    static func make(_ application: ExportedApplication) -> UnsafeRawPointer {
+        let execution: UInt32
+        switch application.handler {
+        case .sync(_, let mode): execution = mode.abiValue
+        case .async: execution = UInt32(SSGI_EXECUTION_CONCURRENT)
+        }
+        let descriptor = UnsafeMutablePointer<ssgi_app>.allocate(capacity: 1)
+        descriptor.initialize(
+            to: ssgi_app(
+                magic: SSGI_MAGIC,
+                abi_major: UInt16(SSGI_ABI_MAJOR),
+                abi_minor: UInt16(SSGI_ABI_MINOR),
+                struct_size: MemoryLayout<ssgi_app>.size,
+                name: strdup(application.name),
+                sdk_version: strdup(sdkVersion),
+                compiler: strdup(compiler),
+                execution: execution,
+                context: Unmanaged.passRetained(application).toOpaque(),
+                startup: startupFunction,
+                handle: handleFunction,
+                shutdown: shutdownFunction))
+        return UnsafeRawPointer(descriptor)
+    }
+}
+
+private func exported(_ context: UnsafeMutableRawPointer?) -> ExportedApplication {
+    Unmanaged<ExportedApplication>.fromOpaque(context!).takeUnretainedValue()
+}
+
+/// Runs `work` to completion on a new task and waits for it: startup and shutdown run on a thread
+/// where the server allows blocking.
+private func runBlocking(_ work: @escaping @Sendable () async throws -> Void) -> (any Error)? {
+    final class Outcome: @unchecked Sendable { var error: (any Error)? }
+    let outcome = Outcome()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task {
+        do { try await work() } catch { outcome.error = error }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return outcome.error
+}
+
+private let startupFunction: @convention(c) (
+    UnsafeMutableRawPointer?, UnsafePointer<ssgi_server_info>?, UnsafeMutablePointer<CChar>?, Int
+) -> Int32 = { context, _, error, capacity in
+    guard let startup = exported(context).startup, let failure = runBlocking(startup) else { return 0 }
+    if let error, capacity > 0 {
+        let message = Array("\(failure)".utf8.prefix(capacity - 1))
+        message.withUnsafeBytes { UnsafeMutableRawPointer(error).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        error[message.count] = 0
+    }
+    return 1
+}
+
+private let handleFunction: @convention(c) (
+    UnsafeMutableRawPointer?, UnsafePointer<ssgi_request>?, OpaquePointer?, UnsafePointer<ssgi_server_ops>?
+) -> Void = { context, request, call, ops in
+    let application = exported(context)
+    let request = request!.pointee
+    let mayBlock: Bool
+    if case .sync(_, .inline) = application.handler { mayBlock = false } else { mayBlock = true }
+    let serverCall = ServerCall(call: call!, ops: ops!, mayBlock: mayBlock)
+    let environ = Environ(request, call: serverCall)
+    let state = RequestState(
+        call: serverCall, applicationName: application.name, method: environ.requestMethod,
+        target: environ.requestURI)
+    application.run(environ, state)
+}
+
+private let shutdownFunction: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    guard let shutdown = exported(context).shutdown else { return }
+    _ = runBlocking(shutdown)
+}
+
+extension Environ {
+    /// Copies the server's request into an environ that the application may keep.
+    fileprivate init(_ request: ssgi_request, call: ServerCall) {
+        var headers: [HTTPHeader] = []
+        headers.reserveCapacity(request.header_count)
+        for index in 0..<request.header_count {
+            let header = request.headers[index]
+            headers.append((header.name.string, header.value.string))
+        }
+        self.init(
+            requestMethod: request.request_method.string,
+            scriptName: request.script_name.string,
+            pathInfo: request.path_info.string,
+            queryString: request.query_string.string,
+            contentType: request.content_type.string,
+            contentLength: request.content_length.string,
+            serverName: request.server_name.string,
+            serverPort: request.server_port.string,
+            serverProtocol: request.server_protocol.string,
+            remoteAddr: request.remote_addr.string,
+            remotePort: request.remote_port.string,
+            urlScheme: request.url_scheme.string,
+            requestURI: request.request_uri.string,
+            headers: headers,
+            multithread: request.flags & UInt32(SSGI_FLAG_MULTITHREAD) != 0,
+            multiprocess: request.flags & UInt32(SSGI_FLAG_MULTIPROCESS) != 0,
+            runOnce: request.flags & UInt32(SSGI_FLAG_RUN_ONCE) != 0,
+            input: RequestInput(call: call),
+            errors: ErrorStream(call: call))
+    }
+}

@@ -1,0 +1,102 @@
+import Dispatch
+
+/// Exports a synchronous application to the server; call it from the `@_cdecl` entry point and
+/// return its result.
+///
+/// ```swift
+/// @_cdecl("app")
+/// public func app() -> UnsafeRawPointer {
+///     exportApplication(execution: .inline) { environ, startResponse in
+///         startResponse("200 OK", [("Content-Type", "text/plain")])
+///         return ["Hello world!\n"]
+///     }
+/// }
+/// ```
+///
+/// - Parameters:
+///   - name: The application's name in the server's logs.
+///   - execution: `.threadPool` (the default) when the code may block, `.inline` when it never does.
+///   - startup: Runs once before the first request; throwing stops the server with the error.
+///   - shutdown: Runs once when the server stops.
+public func exportApplication(
+    name: String = "app",
+    execution: ExecutionMode = .threadPool,
+    startup: (@Sendable () async throws -> Void)? = nil,
+    shutdown: (@Sendable () async throws -> Void)? = nil,
+    _ application: @escaping SyncApplication
+) -> UnsafeRawPointer {
+    ApplicationDescriptor.make(
+        ExportedApplication(
+            name: name, handler: .sync(application, execution), startup: startup, shutdown: shutdown))
+}
+
+/// Exports an asynchronous application, run on Swift concurrency, to the server.
+public func exportApplication(
+    name: String = "app",
+    startup: (@Sendable () async throws -> Void)? = nil,
+    shutdown: (@Sendable () async throws -> Void)? = nil,
+    _ application: @escaping AsyncApplication
+) -> UnsafeRawPointer {
+    ApplicationDescriptor.make(
+        ExportedApplication(name: name, handler: .async(application), startup: startup, shutdown: shutdown))
+}
+
+/// Everything the SDK keeps about an exported application.
+final class ExportedApplication: Sendable {
+    let name: String
+    let handler: ApplicationHandler
+    let startup: (@Sendable () async throws -> Void)?
+    let shutdown: (@Sendable () async throws -> Void)?
+
+    init(
+        name: String, handler: ApplicationHandler, startup: (@Sendable () async throws -> Void)?,
+        shutdown: (@Sendable () async throws -> Void)?
+    ) {
+        self.name = name
+        self.handler = handler
+        self.startup = startup
+        self.shutdown = shutdown
+    }
+
+    /// Runs the application for one request and finishes it, whatever happens.
+    func run(_ environ: Environ, _ state: RequestState) {
+        switch self.handler {
+        case .sync(let application, .inline):
+            Self.runSync(application, environ, state)
+        case .sync(let application, .threadPool):
+            DispatchQueue.global().async { Self.runSync(application, environ, state) }
+        case .async(let application):
+            Task {
+                do {
+                    let body = try await application(environ, StartResponse(state: state))
+                    await Self.send(body, state)
+                } catch {
+                    state.fail(error, cleanup: nil)
+                }
+            }
+        }
+    }
+
+    private static func runSync(_ application: SyncApplication, _ environ: Environ, _ state: RequestState) {
+        do {
+            let body = try application(environ, StartResponse(state: state))
+            switch body.storage {
+            case .chunks(let chunks):
+                state.finish(sending: chunks, cleanup: body.cleanup)
+            case .stream:
+                Task { await Self.send(body, state) }
+            }
+        } catch {
+            state.fail(error, cleanup: nil)
+        }
+    }
+
+    private static func send(_ body: ResponseBody, _ state: RequestState) async {
+        switch body.storage {
+        case .chunks(let chunks):
+            state.finish(sending: chunks, cleanup: body.cleanup)
+        case .stream(let produce):
+            await state.finish(streaming: produce, cleanup: body.cleanup)
+        }
+    }
+}

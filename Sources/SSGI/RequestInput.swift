@@ -1,0 +1,102 @@
+/// `ssgi.input`: the request body, read in chunks as it arrives from the client.
+///
+/// Reading applies back-pressure: the server stops reading from the socket while the chunks it
+/// holds are unread. A read that returns an empty array marks the end of the body. One reader at a
+/// time; the body can be read once.
+public final class RequestInput: @unchecked Sendable {
+    enum Source {
+        case server(ServerCall)
+        case memory([UInt8], offset: Int)
+    }
+
+    private var source: Source
+
+    init(call: ServerCall) {
+        self.source = .server(call)
+    }
+
+    /// A body held in memory, for tests and for frameworks that call applications directly.
+    public init(bytes: [UInt8]) {
+        self.source = .memory(bytes, offset: 0)
+    }
+
+    /// The default size of one read.
+    public static let defaultChunkSize = 64 * 1024
+
+    /// Reads up to `maxLength` bytes; returns an empty array at the end of the body.
+    public func read(maxLength: Int = RequestInput.defaultChunkSize) async throws -> [UInt8] {
+        switch self.source {
+        case .server(let call):
+            return try await call.read(maxLength: maxLength).get()
+        case .memory:
+            return self.readMemory(maxLength: maxLength)
+        }
+    }
+
+    /// Reads up to `maxLength` bytes, blocking the calling thread; returns an empty array at the end.
+    ///
+    /// Only applications that run on a thread pool may block: an inline application must use the
+    /// asynchronous `read`, or its I/O thread would wait for itself.
+    public func read(maxLength: Int = RequestInput.defaultChunkSize) throws -> [UInt8] {
+        switch self.source {
+        case .server(let call):
+            guard call.mayBlock else {
+                throw SSGIError("a blocking read of ssgi.input is not allowed in an inline application")
+            }
+            return try call.readBlocking(maxLength: maxLength).get()
+        case .memory:
+            return self.readMemory(maxLength: maxLength)
+        }
+    }
+
+    /// Reads the whole body; throws when it is longer than `limit` bytes.
+    public func readAll(limit: Int = .max) async throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let chunk = try await self.read()
+            if chunk.isEmpty { return body }
+            guard body.count + chunk.count <= limit else {
+                throw SSGIError("the request body is longer than \(limit) bytes")
+            }
+            body += chunk
+        }
+    }
+
+    /// Reads the whole body, blocking the calling thread; throws when it is longer than `limit` bytes.
+    public func readAll(limit: Int = .max) throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let chunk: [UInt8] = try self.read()
+            if chunk.isEmpty { return body }
+            guard body.count + chunk.count <= limit else {
+                throw SSGIError("the request body is longer than \(limit) bytes")
+            }
+            body += chunk
+        }
+    }
+
+    private func readMemory(maxLength: Int) -> [UInt8] {
+        guard case .memory(let bytes, let offset) = self.source else { return [] }
+        let end = Swift.min(bytes.count, offset + Swift.max(maxLength, 1))
+        self.source = .memory(bytes, offset: end)
+        return Array(bytes[offset..<end])
+    }
+}
+
+extension RequestInput: AsyncSequence {
+    public typealias Element = [UInt8]
+
+    /// Iterates over the body's chunks as they arrive.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let input: RequestInput
+
+        public mutating func next() async throws -> [UInt8]? {
+            let chunk = try await self.input.read()
+            return chunk.isEmpty ? nil : chunk
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(input: self)
+    }
+}

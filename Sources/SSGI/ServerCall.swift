@@ -1,0 +1,211 @@
+import CSSGI
+import Dispatch
+
+/// The SDK's side of one request at the C boundary: the server's call handle and operations.
+///
+/// This file and `ApplicationDescriptor.swift` hold all the SDK's pointer work. The methods are
+/// called one after another by the code that handles the request (the specification forbids
+/// concurrent operations on one call), so the class needs no lock.
+final class ServerCall: @unchecked Sendable {
+    private let call: OpaquePointer
+    private let ops: UnsafePointer<ssgi_server_ops>
+    /// Whether blocking waits are allowed on the threads that run the application.
+    let mayBlock: Bool
+
+    init(call: OpaquePointer, ops: UnsafePointer<ssgi_server_ops>, mayBlock: Bool) {
+        self.call = call
+        self.ops = ops
+        self.mayBlock = mayBlock
+    }
+
+    func startResponse(status: String, headers: [HTTPHeader], hasErrorInfo: Bool) -> Int32 {
+        var status = status
+        return status.withUTF8 { statusBytes in
+            withCHeaders(headers) { cHeaders in
+                self.ops.pointee.start_response(
+                    self.call, ssgi_bytes(statusBytes), cHeaders.baseAddress, cHeaders.count, hasErrorInfo ? 1 : 0)
+            }
+        }
+    }
+
+    /// Hands bytes to the server without waiting for it to take more.
+    func write(_ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBufferPointer { buffer in
+            self.ops.pointee.write(self.call, ssgi_bytes(buffer), nil, nil)
+        }
+    }
+
+    /// Hands bytes to the server and suspends until it can take more.
+    func write(_ bytes: [UInt8]) async -> Int32 {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Int32, Never>) in
+            let box = Unmanaged.passRetained(Waiter(continuation)).toOpaque()
+            let code = bytes.withUnsafeBufferPointer { buffer in
+                self.ops.pointee.write(self.call, ssgi_bytes(buffer), writeDone, box)
+            }
+            if code != SSGI_OK {
+                Unmanaged<Waiter<Int32>>.fromOpaque(box).release()
+                continuation.resume(returning: code)
+            }
+        }
+    }
+
+    /// Hands bytes to the server and blocks this thread until it can take more.
+    func writeBlocking(_ bytes: [UInt8]) -> Int32 {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = BlockingWaiter<Int32>(semaphore)
+        let code = bytes.withUnsafeBufferPointer { buffer in
+            self.ops.pointee.write(self.call, ssgi_bytes(buffer), blockingWriteDone, Unmanaged.passRetained(box).toOpaque())
+        }
+        guard code == SSGI_OK else {
+            Unmanaged.passUnretained(box).release()
+            return code
+        }
+        semaphore.wait()
+        return box.value!
+    }
+
+    /// Reads up to `maxLength` bytes of the request body; an empty result is the end.
+    func read(maxLength: Int) async -> Result<[UInt8], SSGIError> {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<[UInt8], SSGIError>, Never>) in
+            let box = Unmanaged.passRetained(Waiter(continuation)).toOpaque()
+            let code = self.ops.pointee.read(self.call, maxLength, readDone, box)
+            if code != SSGI_OK {
+                Unmanaged<Waiter<Result<[UInt8], SSGIError>>>.fromOpaque(box).release()
+                continuation.resume(returning: .failure(SSGIError(code: code, "the server refused to read the body (code \(code))")))
+            }
+        }
+    }
+
+    /// Reads up to `maxLength` bytes of the request body, blocking this thread.
+    func readBlocking(maxLength: Int) -> Result<[UInt8], SSGIError> {
+        let semaphore = DispatchSemaphore(value: 0)
+        let box = BlockingWaiter<Result<[UInt8], SSGIError>>(semaphore)
+        let code = self.ops.pointee.read(self.call, maxLength, blockingReadDone, Unmanaged.passRetained(box).toOpaque())
+        guard code == SSGI_OK else {
+            Unmanaged.passUnretained(box).release()
+            return .failure(SSGIError(code: code, "the server refused to read the body (code \(code))"))
+        }
+        semaphore.wait()
+        return box.value!
+    }
+
+    func finish(failed: Bool, cleanup: (@Sendable (Bool) -> Void)?) {
+        let outcome = Int32(failed ? SSGI_FINISH_ERROR : SSGI_FINISH_OK)
+        if let cleanup {
+            let box = Unmanaged.passRetained(CleanupBox(cleanup)).toOpaque()
+            _ = self.ops.pointee.finish(self.call, outcome, runCleanup, box)
+        } else {
+            _ = self.ops.pointee.finish(self.call, outcome, nil, nil)
+        }
+    }
+
+    func logError(_ message: String) {
+        logServerError(self.ops, call: self.call, message)
+    }
+}
+
+/// Writes `message` to the server's error log; `call` is nil outside a request.
+func logServerError(_ ops: UnsafePointer<ssgi_server_ops>, call: OpaquePointer?, _ message: String) {
+    var message = message
+    message.withUTF8 { ops.pointee.log_error(call, ssgi_bytes($0)) }
+}
+
+extension ssgi_bytes {
+    init(_ buffer: UnsafeBufferPointer<UInt8>) {
+        self.init(data: buffer.baseAddress, length: buffer.count)
+    }
+
+    /// The bytes as a string; invalid UTF-8 is repaired with U+FFFD.
+    var string: String {
+        guard let data = self.data, self.length > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: data, count: self.length), as: UTF8.self)
+    }
+}
+
+/// Lays `headers` out as C structs pointing into one contiguous copy of their bytes.
+private func withCHeaders<Result>(
+    _ headers: [HTTPHeader], _ body: (UnsafeBufferPointer<ssgi_header>) -> Result
+) -> Result {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
+    for header in headers {
+        bytes.append(contentsOf: header.name.utf8)
+        bytes.append(contentsOf: header.value.utf8)
+    }
+    return bytes.withUnsafeBufferPointer { storage in
+        withUnsafeTemporaryAllocation(of: ssgi_header.self, capacity: headers.count) { cHeaders in
+            var offset = 0
+            for (index, header) in headers.enumerated() {
+                let nameLength = header.name.utf8.count
+                let valueLength = header.value.utf8.count
+                let base = storage.baseAddress.map { $0 + offset }
+                cHeaders[index] = ssgi_header(
+                    name: ssgi_bytes(data: base, length: nameLength),
+                    value: ssgi_bytes(data: base.map { $0 + nameLength }, length: valueLength))
+                offset += nameLength + valueLength
+            }
+            return body(UnsafeBufferPointer(cHeaders))
+        }
+    }
+}
+
+private final class Waiter<Value>: @unchecked Sendable {
+    let continuation: UnsafeContinuation<Value, Never>
+
+    init(_ continuation: UnsafeContinuation<Value, Never>) {
+        self.continuation = continuation
+    }
+}
+
+private final class BlockingWaiter<Value>: @unchecked Sendable {
+    let semaphore: DispatchSemaphore
+    var value: Value?
+
+    init(_ semaphore: DispatchSemaphore) {
+        self.semaphore = semaphore
+    }
+
+    func complete(_ value: Value) {
+        self.value = value
+        self.semaphore.signal()
+    }
+}
+
+private final class CleanupBox {
+    let cleanup: @Sendable (Bool) -> Void
+
+    init(_ cleanup: @escaping @Sendable (Bool) -> Void) {
+        self.cleanup = cleanup
+    }
+}
+
+private func readResult(_ bytes: ssgi_bytes, _ status: Int32) -> Result<[UInt8], SSGIError> {
+    guard status == SSGI_OK else {
+        if status == SSGI_E_DISCONNECTED { return .failure(.disconnected) }
+        return .failure(SSGIError(code: status, "the request body could not be read (code \(status))"))
+    }
+    guard let data = bytes.data, bytes.length > 0 else { return .success([]) }
+    return .success(Array(UnsafeBufferPointer(start: data, count: bytes.length)))
+}
+
+private let writeDone: ssgi_write_done = { context, status in
+    Unmanaged<Waiter<Int32>>.fromOpaque(context!).takeRetainedValue().continuation.resume(returning: status)
+}
+
+private let blockingWriteDone: ssgi_write_done = { context, status in
+    Unmanaged<BlockingWaiter<Int32>>.fromOpaque(context!).takeRetainedValue().complete(status)
+}
+
+private let readDone: ssgi_read_done = { context, bytes, status in
+    let waiter = Unmanaged<Waiter<Result<[UInt8], SSGIError>>>.fromOpaque(context!).takeRetainedValue()
+    waiter.continuation.resume(returning: readResult(bytes, status))
+}
+
+private let blockingReadDone: ssgi_read_done = { context, bytes, status in
+    Unmanaged<BlockingWaiter<Result<[UInt8], SSGIError>>>.fromOpaque(context!).takeRetainedValue()
+        .complete(readResult(bytes, status))
+}
+
+private let runCleanup: ssgi_cleanup = { context, status in
+    Unmanaged<CleanupBox>.fromOpaque(context!).takeRetainedValue().cleanup(status == SSGI_OK)
+}

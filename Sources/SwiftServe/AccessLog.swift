@@ -1,0 +1,42 @@
+import NIOConcurrencyHelpers
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The access log: one line per response in Common Log Format, to standard output or a file.
+final class AccessLog: @unchecked Sendable {
+    /// Written only under `lock`.
+    private let file: UnsafeMutablePointer<FILE>
+    private let lock = NIOLock()
+
+    /// Opens `destination` (`-` for standard output) for appending.
+    init(destination: String) throws {
+        let file = destination == "-" ? fdopen(STDOUT_FILENO, "a") : fopen(destination, "a")
+        guard let file else {
+            throw AccessLogError(path: destination, reason: String(cString: strerror(errno)))
+        }
+        self.file = file
+    }
+
+    /// `host - - [date] "request line" status bytes`.
+    func record(remote: String, date: String, requestLine: String, status: Int, bytes: Int) {
+        let line = "\(remote.isEmpty ? "-" : remote) - - [\(date)] \"\(requestLine)\" \(status) \(bytes == 0 ? "-" : String(bytes))\n"
+        self.lock.withLock {
+            fputs(line, self.file)
+            fflush(self.file)
+        }
+    }
+}
+
+/// The access log file could not be opened.
+struct AccessLogError: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String { "cannot open access log '\(self.path)': \(self.reason)" }
+}

@@ -1,0 +1,506 @@
+import CSSGI
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves the requests of one HTTP/1.1 connection to the application, one at a time and in order.
+///
+/// The data path reads in one direction: request parts from the parser become an environ handed
+/// to the application; the application's operations (delivered on this channel's event loop by
+/// `RequestCall`) become response bytes. Invariants:
+/// - at most one request is with the application (`current`); parts of pipelined requests that
+///   arrive meanwhile wait in `queued`, and the socket is not read while any wait;
+/// - request body bytes held for the application stay under `RequestLimits.bodyBuffer`: above it
+///   the handler holds back `read()`, which is how back-pressure reaches the client;
+/// - every method here runs on the channel's event loop.
+final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Asks a connection to close once its current response is done (graceful stop).
+    struct CloseWhenIdle: Sendable {}
+
+    private let server: ServerContext
+    private let activity: ReadActivity
+    private var context: ChannelHandlerContext?
+    private var connection = ConnectionInfo(local: nil, remote: nil)
+    private var logger: Logger
+    private var date = HTTPDate()
+
+    private var current: InFlightRequest?
+    private var queued = CircularBuffer<HTTPServerRequestPart>()
+    private var isProcessingQueue = false
+    private var isActive = true
+    private var closeRequested = false
+    private var readHeldBack = false
+    private var inReadLoop = false
+    private var needsFlush = false
+    private var headTimer: Scheduled<Void>?
+
+    /// Body bytes thrown away after a response before the server gives up and closes instead.
+    private static let drainLimit = 1024 * 1024
+
+    init(server: ServerContext, activity: ReadActivity) {
+        self.server = server
+        self.activity = activity
+        self.logger = server.logger
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.connection = ConnectionInfo(local: context.channel.localAddress, remote: context.channel.remoteAddress)
+        self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
+        self.startHeadTimer()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.headTimer?.cancel()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.isActive = false
+        self.headTimer?.cancel()
+        self.queued.removeAll()
+        if let current = self.current {
+            current.call.markDisconnected()
+            self.failPendingReads(of: current, status: Int32(SSGI_E_DISCONNECTED))
+            self.completeWaitingWrites(of: current, status: Int32(SSGI_E_DISCONNECTED))
+            if current.responded { self.current = nil }
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.inReadLoop = true
+        self.receive(self.unwrapInboundIn(data))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.inReadLoop = false
+        if self.needsFlush {
+            self.needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let current = self.current {
+            self.completeWaitingWrites(of: current, status: Int32(SSGI_OK))
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.shouldHoldBackReads {
+            self.readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError else {
+            self.logger.debug("connection error: \(error)")
+            context.close(promise: nil)
+            return
+        }
+        self.logger.debug("malformed request: \(parserError)")
+        if let current = self.current {
+            // The request in flight cannot be trusted to end where the client says: finish it, then close.
+            self.closeRequested = true
+            if !current.requestEnded {
+                current.bodyFailed = true
+                self.failPendingReads(of: current, status: Int32(SSGI_E_BAD_BODY))
+            }
+        } else {
+            self.sendError(parserError == .headerOverflow ? .headerFieldsTooLarge : .badRequest)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is CloseWhenIdle {
+            self.closeRequested = true
+            if self.current == nil { context.close(promise: nil) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Requests
+
+    private func receive(_ part: HTTPServerRequestPart) {
+        if let current = self.current, !current.requestEnded {
+            self.receiveBody(part, of: current)
+        } else if self.current != nil || !self.queued.isEmpty {
+            self.queued.append(part)
+        } else if case .head(let head) = part {
+            self.startRequest(head)
+        }
+    }
+
+    private func receiveBody(_ part: HTTPServerRequestPart, of request: InFlightRequest) {
+        switch part {
+        case .body(let chunk):
+            if request.responded {
+                request.drainedBytes += chunk.readableBytes
+                if request.drainedBytes > Self.drainLimit { self.close() }
+            } else {
+                request.body.append(chunk)
+                request.bufferedBytes += chunk.readableBytes
+                self.serviceReads(of: request)
+            }
+        case .end:
+            request.requestEnded = true
+            if request.responded {
+                self.completeRequest()
+            } else {
+                self.serviceReads(of: request)
+            }
+        case .head:
+            // The parser never starts a request before the previous one ended.
+            self.close()
+        }
+    }
+
+    private func startRequest(_ head: HTTPRequestHead) {
+        self.headTimer?.cancel()
+        self.activity.sawBytes = false
+        self.server.trace?.request(head, from: self.connection.remoteAddr)
+        if let status = self.server.configuration.limits.violation(of: head) {
+            self.sendError(status)
+            return
+        }
+        guard let context = self.context else { return }
+        let environment = RequestEnvironment(
+            head: head, connection: self.connection, flags: self.server.requestFlags)
+        let arena = RequestArena(environment)
+        let call = RequestCall(
+            connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: arena,
+            logger: self.logger)
+        self.current = InFlightRequest(call: call, head: head)
+        self.server.application.handle(arena.request, call: ServerOperations.retainedHandle(call))
+    }
+
+    /// The response is written and the request body consumed: on to the next request.
+    private func completeRequest() {
+        self.current = nil
+        guard self.isActive else { return }
+        if self.closeRequested {
+            self.close()
+            return
+        }
+        self.startHeadTimer()
+        self.processQueue()
+        self.resumeReadingIfPossible()
+    }
+
+    /// Feeds the parts that waited while a request was in flight, without recursing when an
+    /// inline application finishes the next request from inside `handle`.
+    private func processQueue() {
+        guard !self.isProcessingQueue else { return }
+        self.isProcessingQueue = true
+        defer { self.isProcessingQueue = false }
+        while self.isActive, !self.queued.isEmpty, self.current?.requestEnded != true {
+            self.receive(self.queued.removeFirst())
+        }
+    }
+
+    // MARK: Reading the request body
+
+    func requestBodyRead(maxLength: Int, completion: ReadCompletion, by call: RequestCall) {
+        guard let request = self.current, request.call === call, self.isActive else {
+            completion(status: Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        if request.expectsContinue, !request.continueSent, request.framing == nil, !request.requestEnded,
+            let context = self.context
+        {
+            request.continueSent = true
+            var buffer = context.channel.allocator.buffer(capacity: 25)
+            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        }
+        request.pendingReads.append((maxLength > 0 ? maxLength : Int.max, completion))
+        self.serviceReads(of: request)
+    }
+
+    private func serviceReads(of request: InFlightRequest) {
+        while let (maxLength, completion) = request.pendingReads.first {
+            if var chunk = request.body.first {
+                request.pendingReads.removeFirst()
+                let slice: ByteBuffer
+                if chunk.readableBytes <= maxLength {
+                    slice = request.body.removeFirst()
+                } else {
+                    slice = chunk.readSlice(length: maxLength)!
+                    request.body[request.body.startIndex] = chunk
+                }
+                request.bufferedBytes -= slice.readableBytes
+                completion(slice)
+            } else if request.bodyFailed {
+                self.failPendingReads(of: request, status: Int32(SSGI_E_BAD_BODY))
+            } else if request.requestEnded {
+                request.pendingReads.removeFirst()
+                completion(status: Int32(SSGI_OK))
+            } else {
+                break
+            }
+        }
+        self.resumeReadingIfPossible()
+    }
+
+    private func failPendingReads(of request: InFlightRequest, status: Int32) {
+        while let (_, completion) = request.pendingReads.popFirst() {
+            completion(status: status)
+        }
+    }
+
+    private var shouldHoldBackReads: Bool {
+        if !self.queued.isEmpty { return true }
+        guard let request = self.current else { return false }
+        return !request.requestEnded && request.bufferedBytes >= self.server.configuration.limits.bodyBuffer
+    }
+
+    private func resumeReadingIfPossible() {
+        guard self.readHeldBack, !self.shouldHoldBackReads, let context = self.context else { return }
+        self.readHeldBack = false
+        context.read()
+    }
+
+    // MARK: Writing the response
+
+    func responseStarted(_ head: ResponseHead, by call: RequestCall) {
+        guard let request = self.current, request.call === call, request.framing == nil else { return }
+        request.responseHead = head
+    }
+
+    func responseBody(_ chunk: ByteBuffer, completion: WriteCompletion?, by call: RequestCall) {
+        guard let request = self.current, request.call === call, self.isActive, let context = self.context else {
+            completion?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        var buffer: ByteBuffer
+        if request.framing == nil {
+            if request.responseHead?.contentLength == nil, request.deferredChunk == nil {
+                request.deferredChunk = chunk
+                completion?(Int32(SSGI_OK))
+                return
+            }
+            buffer = self.commit(request, knownLength: nil, allocator: context.channel.allocator)
+        } else {
+            buffer = context.channel.allocator.buffer(capacity: chunk.readableBytes + 16)
+        }
+        self.appendBody(chunk, of: request, to: &buffer)
+        context.write(self.wrapOutboundOut(buffer), promise: nil)
+        self.flush()
+        if let completion {
+            if context.channel.isWritable {
+                completion(Int32(SSGI_OK))
+            } else {
+                request.waitingWrites.append(completion)
+            }
+        }
+    }
+
+    func responseFinished(failed: Bool, cleanup: CleanupCallback?, by call: RequestCall) {
+        guard let request = self.current, request.call === call, self.isActive, let context = self.context else {
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            if self.current?.call === call { self.current = nil }
+            return
+        }
+        request.responded = true
+        self.failPendingReads(of: request, status: Int32(SSGI_E_FINISHED))
+        if !failed, request.responseHead == nil {
+            request.call.logError("application finished \(request.requestLine) without calling start_response")
+        }
+        if failed || request.responseHead == nil {
+            self.finishFailed(request, cleanup: cleanup, context: context)
+            return
+        }
+        var buffer: ByteBuffer
+        if request.framing == nil {
+            let known = request.deferredChunk?.readableBytes ?? 0
+            buffer = self.commit(request, knownLength: known, allocator: context.channel.allocator)
+        } else {
+            buffer = context.channel.allocator.buffer(capacity: 5)
+        }
+        ResponseEncoder.writeEnd(framing: request.framing!, into: &buffer)
+        if case .length(let declared) = request.framing!, request.bodyBytesSent < declared, !request.isHeadRequest,
+            request.responseHead!.allowsBody
+        {
+            self.logger.error(
+                "application sent \(request.bodyBytesSent) of the \(declared) body bytes it declared for \(request.requestLine): closing the connection"
+            )
+            request.keepAlive = false
+        }
+        if request.framing == .closeDelimited { request.keepAlive = false }
+        self.writeFinal(buffer, of: request, cleanup: cleanup, context: context)
+    }
+
+    /// The application failed: a generic 500 if nothing was sent, else the connection is cut.
+    private func finishFailed(_ request: InFlightRequest, cleanup: CleanupCallback?, context: ChannelHandlerContext) {
+        request.keepAlive = false
+        self.closeRequested = true
+        if request.framing == nil {
+            request.statusCode = HTTPStatus.internalServerError.code
+            var buffer = context.channel.allocator.buffer(capacity: 256)
+            ResponseEncoder.writeErrorResponse(
+                .internalServerError, date: self.date.imfFixdate(),
+                serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
+            self.server.trace?.response(buffer)
+            self.writeFinal(buffer, of: request, cleanup: cleanup, context: context)
+        } else {
+            self.logger.error("application failed after the response to \(request.requestLine) started: closing the connection")
+            self.recordAccess(request)
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.current = nil
+            self.close()
+        }
+    }
+
+    /// Writes the last bytes of a response, then moves on to the next request or closes.
+    private func writeFinal(
+        _ buffer: ByteBuffer, of request: InFlightRequest, cleanup: CleanupCallback?, context: ChannelHandlerContext
+    ) {
+        if !request.keepAlive { self.closeRequested = true }
+        if let cleanup {
+            let promise = context.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { result in
+                switch result {
+                case .success: cleanup(Int32(SSGI_OK))
+                case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
+                }
+            }
+            context.write(self.wrapOutboundOut(buffer), promise: promise)
+        } else {
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+        }
+        self.flush()
+        self.recordAccess(request)
+        if self.closeRequested {
+            self.current = nil
+            self.close()
+        } else if request.requestEnded {
+            self.completeRequest()
+        } else if request.expectsContinue && !request.continueSent {
+            // The client is still waiting to be told to send the body: it will not follow.
+            self.current = nil
+            self.close()
+        }
+    }
+
+    /// Decides the framing, sends the head (with the held-back first chunk), and returns the
+    /// buffer holding them for more body bytes to be appended.
+    private func commit(_ request: InFlightRequest, knownLength: Int?, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let head = request.responseHead!
+        let framing: ResponseFraming
+        var addContentLength: Int?
+        if !head.allowsBody {
+            framing = .none
+        } else if let declared = head.contentLength {
+            framing = .length(declared)
+        } else if let knownLength {
+            framing = .length(knownLength)
+            addContentLength = knownLength
+        } else if request.clientIsHTTP10 {
+            framing = .closeDelimited
+        } else {
+            framing = .chunked
+        }
+        if framing == .closeDelimited || self.closeRequested { request.keepAlive = false }
+        request.framing = framing
+        request.statusCode = head.statusCode
+        var buffer = allocator.buffer(capacity: 256 + (request.deferredChunk?.readableBytes ?? 0))
+        ResponseEncoder.writeHead(
+            head, framing: framing, addContentLength: addContentLength, keepAlive: request.keepAlive,
+            clientIsHTTP10: request.clientIsHTTP10, date: self.date.imfFixdate(),
+            serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
+        self.server.trace?.response(buffer)
+        if let deferred = request.deferredChunk {
+            request.deferredChunk = nil
+            self.appendBody(deferred, of: request, to: &buffer)
+        }
+        return buffer
+    }
+
+    private func appendBody(_ chunk: ByteBuffer, of request: InFlightRequest, to buffer: inout ByteBuffer) {
+        guard !request.isHeadRequest, let framing = request.framing else { return }
+        request.bodyBytesSent += framing == .none ? 0 : chunk.readableBytes
+        ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
+    }
+
+    private func completeWaitingWrites(of request: InFlightRequest, status: Int32) {
+        let waiting = request.waitingWrites
+        request.waitingWrites.removeAll()
+        for completion in waiting {
+            completion(status)
+        }
+    }
+
+    // MARK: Connection management
+
+    /// Answers with a response of the server's own and closes the connection.
+    private func sendError(_ status: HTTPStatus) {
+        guard let context = self.context, self.isActive else { return }
+        self.closeRequested = true
+        var buffer = context.channel.allocator.buffer(capacity: 256)
+        ResponseEncoder.writeErrorResponse(
+            status, date: self.date.imfFixdate(), serverSoftware: self.server.configuration.serverSoftware,
+            into: &buffer)
+        self.server.trace?.response(buffer)
+        self.server.accessLog?.record(
+            remote: self.connection.remoteAddr, date: self.date.commonLog(), requestLine: "-", status: status.code,
+            bytes: 0)
+        context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
+        self.close()
+    }
+
+    private func flush() {
+        if self.inReadLoop {
+            self.needsFlush = true
+        } else {
+            self.context?.flush()
+        }
+    }
+
+    /// Closes after everything written so far has been flushed.
+    private func close() {
+        guard self.isActive, let context = self.context else { return }
+        self.isActive = false
+        self.headTimer?.cancel()
+        let channel = context.channel
+        context.writeAndFlush(self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    private func startHeadTimer() {
+        guard let context = self.context else { return }
+        self.headTimer?.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.headTimer = context.eventLoop.scheduleTask(in: self.server.configuration.headerTimeout) {
+            handler.value.headTimedOut()
+        }
+    }
+
+    private func headTimedOut() {
+        guard self.current == nil, self.isActive else { return }
+        if self.activity.sawBytes {
+            self.logger.debug("request head not received in time")
+            self.sendError(.requestTimeout)
+        } else {
+            self.close()
+        }
+    }
+
+    private func recordAccess(_ request: InFlightRequest) {
+        self.server.accessLog?.record(
+            remote: self.connection.remoteAddr, date: self.date.commonLog(), requestLine: request.requestLine,
+            status: request.statusCode, bytes: request.bodyBytesSent)
+    }
+}

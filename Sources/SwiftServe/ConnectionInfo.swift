@@ -1,0 +1,33 @@
+import NIOCore
+
+/// What the environ says about the connection itself, worked out once when it opens.
+struct ConnectionInfo: Sendable {
+    /// SERVER_NAME and SERVER_PORT when the request has no Host header.
+    var serverName: String
+    var serverPort: String
+    /// REMOTE_ADDR and REMOTE_PORT: empty on a unix socket.
+    var remoteAddr: String
+    var remotePort: String
+    /// `ssgi.url_scheme`.
+    var urlScheme: String
+
+    init(local: SocketAddress?, remote: SocketAddress?, urlScheme: String = "http") {
+        switch local {
+        case .v4, .v6:
+            self.serverName = local?.ipAddress ?? ""
+            self.serverPort = local?.port.map(String.init) ?? ""
+        default:
+            self.serverName = "localhost"
+            self.serverPort = ""
+        }
+        switch remote {
+        case .v4, .v6:
+            self.remoteAddr = remote?.ipAddress ?? ""
+            self.remotePort = remote?.port.map(String.init) ?? ""
+        default:
+            self.remoteAddr = ""
+            self.remotePort = ""
+        }
+        self.urlScheme = urlScheme
+    }
+}

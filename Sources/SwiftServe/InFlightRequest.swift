@@ -1,0 +1,53 @@
+import NIOCore
+import NIOHTTP1
+
+/// A request on a connection from the moment its head arrives until its response is written and
+/// its body consumed: the request-body side, and the response side.
+final class InFlightRequest {
+    let call: RequestCall
+    let head: HTTPRequestHead
+    /// The client asked for the connection to stay open, and nothing since said otherwise.
+    var keepAlive: Bool
+    let expectsContinue: Bool
+
+    // The request body.
+    var body = CircularBuffer<ByteBuffer>()
+    var bufferedBytes = 0
+    var requestEnded = false
+    var bodyFailed = false
+    var pendingReads = CircularBuffer<(maxLength: Int, completion: ReadCompletion)>()
+    var continueSent = false
+    /// Bytes thrown away after the response, while waiting for the end of an unread body.
+    var drainedBytes = 0
+
+    // The response.
+    var responseHead: ResponseHead?
+    /// Set when the head goes out; nil before.
+    var framing: ResponseFraming?
+    /// The first body chunk, held back so that a one-chunk body can be sent with a Content-Length.
+    var deferredChunk: ByteBuffer?
+    var bodyBytesSent = 0
+    var waitingWrites: [WriteCompletion] = []
+    /// The application called finish.
+    var responded = false
+    /// The status sent, for the access log.
+    var statusCode = 0
+
+    init(call: RequestCall, head: HTTPRequestHead) {
+        self.call = call
+        self.head = head
+        self.keepAlive = head.isKeepAlive
+        self.expectsContinue =
+            head.version.minor >= 1
+            && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
+    }
+
+    var isHeadRequest: Bool { self.head.method == .HEAD }
+
+    var clientIsHTTP10: Bool { self.head.version.minor == 0 }
+
+    /// `METHOD target HTTP/x.y`, for the logs.
+    var requestLine: String {
+        "\(self.head.method.rawValue) \(self.head.uri) HTTP/\(self.head.version.major).\(self.head.version.minor)"
+    }
+}

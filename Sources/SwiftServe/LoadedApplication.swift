@@ -1,0 +1,62 @@
+import CSSGI
+
+/// An application loaded from a shared library: its descriptor, and the calls into it.
+///
+/// The descriptor lives as long as the process, so the value can be copied freely.
+public struct LoadedApplication: @unchecked Sendable {
+    let descriptor: UnsafePointer<ssgi_app>
+    /// What was loaded.
+    public let specifier: ApplicationSpecifier
+
+    init(descriptor: UnsafePointer<ssgi_app>, specifier: ApplicationSpecifier) {
+        self.descriptor = descriptor
+        self.specifier = specifier
+    }
+
+    /// The name the application gave itself.
+    public var name: String { Self.string(self.descriptor.pointee.name, or: self.specifier.callable) }
+    /// The SDK that built it, such as `SSGI-Swift/1.0.0`.
+    public var sdkVersion: String { Self.string(self.descriptor.pointee.sdk_version, or: "unknown SDK") }
+    /// The compiler that built it.
+    public var compiler: String { Self.string(self.descriptor.pointee.compiler, or: "unknown compiler") }
+    /// The ABI version it was built for.
+    public var abiVersion: String { "\(self.descriptor.pointee.abi_major).\(self.descriptor.pointee.abi_minor)" }
+    /// Whether its code runs on the I/O thread that receives the request.
+    public var runsInline: Bool { self.descriptor.pointee.execution == UInt32(SSGI_EXECUTION_INLINE) }
+
+    /// Runs the application's startup hook, blocking; throws its reason when it fails.
+    func startup(serverSoftware: String, flags: UInt32) throws(LoadError) {
+        guard let startup = self.descriptor.pointee.startup else { return }
+        let capacity = 1024
+        var error = [CChar](repeating: 0, count: capacity)
+        let status = serverSoftware.withCString { software in
+            var info = ssgi_server_info(
+                struct_size: MemoryLayout<ssgi_server_info>.size, server_software: software,
+                abi_major: UInt16(SSGI_ABI_MAJOR), abi_minor: UInt16(SSGI_ABI_MINOR), flags: flags,
+                ops: ServerOperations.table)
+            return error.withUnsafeMutableBufferPointer { buffer in
+                startup(self.descriptor.pointee.context, &info, buffer.baseAddress, capacity)
+            }
+        }
+        guard status == 0 else {
+            let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .startupFailed(application: self.name, reason: reason.isEmpty ? "startup returned \(status)" : reason)
+        }
+    }
+
+    /// Runs the application's shutdown hook, blocking.
+    func shutdown() {
+        self.descriptor.pointee.shutdown?(self.descriptor.pointee.context)
+    }
+
+    /// Hands one request to the application.
+    func handle(_ request: UnsafePointer<ssgi_request>, call: OpaquePointer) {
+        self.descriptor.pointee.handle(self.descriptor.pointee.context, request, call, ServerOperations.table)
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?, or fallback: String) -> String {
+        guard let pointer else { return fallback }
+        let value = String(cString: pointer)
+        return value.isEmpty ? fallback : value
+    }
+}

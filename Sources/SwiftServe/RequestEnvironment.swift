@@ -1,0 +1,129 @@
+import NIOHTTP1
+
+/// The CGI values of one request, worked out from its head and connection as the
+/// specification's "The environ" section says.
+struct RequestEnvironment {
+    var requestMethod: String
+    var scriptName: String
+    var pathInfo: [UInt8]
+    var queryString: Substring
+    var contentType: String
+    var contentLength: String
+    var serverName: Substring
+    var serverPort: Substring
+    var serverProtocol: String
+    var remoteAddr: String
+    var remotePort: String
+    var urlScheme: String
+    var requestURI: String
+    /// The headers the application sees: all but those whose names contain `_`.
+    var headers: [(name: String, value: String)]
+    /// The body's length from Content-Length, -1 when chunked, 0 when there is none.
+    var bodyLength: Int64
+    /// SSGI_FLAG_* bits.
+    var flags: UInt32
+
+    init(head: HTTPRequestHead, connection: ConnectionInfo, flags: UInt32) {
+        self.requestMethod = head.method.rawValue
+        self.scriptName = ""
+        self.requestURI = head.uri
+        let target = Self.originForm(head.uri)
+        if let question = target.firstIndex(of: "?") {
+            self.pathInfo = Self.percentDecoded(target[..<question])
+            self.queryString = target[target.index(after: question)...]
+        } else {
+            self.pathInfo = Self.percentDecoded(target)
+            self.queryString = ""
+        }
+        self.serverProtocol = head.version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1"
+        self.remoteAddr = connection.remoteAddr
+        self.remotePort = connection.remotePort
+        self.urlScheme = connection.urlScheme
+        self.flags = flags
+
+        var contentType: String?
+        var contentLength: String?
+        var host: String?
+        var chunked = false
+        self.headers = []
+        self.headers.reserveCapacity(head.headers.count)
+        for (name, value) in head.headers {
+            if name.utf8.contains(UInt8(ascii: "_")) { continue }
+            if host == nil, name.utf8.count == 4, name.lowercased() == "host" {
+                host = value
+            } else if name.utf8.count == 12, name.lowercased() == "content-type" {
+                contentType = contentType.map { $0 + ", " + value } ?? value
+            } else if name.utf8.count == 14, name.lowercased() == "content-length" {
+                contentLength = contentLength ?? value
+            } else if name.utf8.count == 17, name.lowercased() == "transfer-encoding" {
+                chunked = true
+            }
+            self.headers.append((name, value))
+        }
+        self.contentType = contentType ?? ""
+        self.contentLength = chunked ? "" : (contentLength ?? "")
+        self.bodyLength = chunked ? -1 : Int64(self.contentLength) ?? 0
+
+        if let host, !host.isEmpty {
+            (self.serverName, self.serverPort) = Self.split(host: host, scheme: connection.urlScheme)
+        } else {
+            self.serverName = Substring(connection.serverName)
+            self.serverPort = Substring(connection.serverPort)
+        }
+    }
+
+    /// The path-and-query part of a request target: absolute-form `http://host/p?q` becomes `/p?q`.
+    static func originForm(_ uri: String) -> Substring {
+        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+            return uri[...]
+        }
+        let authorityAndPath = uri[uri.index(colon, offsetBy: 3)...]
+        guard let slash = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let rest = authorityAndPath[slash...]
+        return rest.hasPrefix("?") ? Substring("/" + rest) : rest
+    }
+
+    /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is.
+    static func percentDecoded(_ path: Substring) -> [UInt8] {
+        let bytes = Array(path.utf8)
+        guard bytes.contains(UInt8(ascii: "%")) else { return bytes }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+            {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return decoded
+    }
+
+    /// `host[:port]` or `[v6]:port`; without a port, the scheme's default port.
+    static func split(host: String, scheme: String) -> (Substring, Substring) {
+        let defaultPort: Substring = scheme == "https" ? "443" : "80"
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            let name = host[...close]
+            let rest = host[host.index(after: close)...]
+            return rest.hasPrefix(":") ? (name, rest.dropFirst()) : (name, defaultPort)
+        }
+        if let colon = host.lastIndex(of: ":") {
+            return (host[..<colon], host[host.index(after: colon)...])
+        }
+        return (host[...], defaultPort)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import NIOHTTP1
+
+/// Limits on what a client may send, with Gunicorn's defaults; a request over them is answered
+/// by the server and never reaches the application.
+public struct RequestLimits: Sendable, Hashable {
+    /// Longest request line (method, target and version), in bytes: over it, 414.
+    public var requestLine = 8190
+    /// Most header fields in one request: over it, 431.
+    public var headerFields = 100
+    /// Longest header field (name and value), in bytes: over it, 431.
+    public var headerFieldSize = 8190
+    /// Request body bytes held for the application before the server stops reading the socket.
+    public var bodyBuffer = 64 * 1024
+
+    public init() {}
+
+    /// The status to refuse `head` with, or nil when it is within the limits.
+    func violation(of head: HTTPRequestHead) -> HTTPStatus? {
+        let requestLineLength = head.method.rawValue.utf8.count + head.uri.utf8.count + 10
+        if requestLineLength > self.requestLine { return .uriTooLong }
+        if head.headers.count > self.headerFields { return .headerFieldsTooLarge }
+        for (name, value) in head.headers where name.utf8.count + value.utf8.count > self.headerFieldSize {
+            return .headerFieldsTooLarge
+        }
+        return nil
+    }
+
+    /// Limits for the parser itself: loose enough that the checks above give the precise status,
+    /// tight enough that a head cannot take unbounded memory.
+    var decoderLimits: NIOHTTPDecoderLimitConfiguration {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = max(64 * 1024, 2 * max(self.requestLine, self.headerFieldSize))
+        limits.maxHeaderFieldCount = 4 * self.headerFields + 16
+        limits.maxHeaderListSize = max(limits.maxHeaderFieldSize, (self.headerFields + 1) * self.headerFieldSize)
+        return limits
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Logging
+import SwiftServe
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `swiftserve [options] PATH:CALLABLE`: loads an SSGI application from a shared library and
+/// serves it over HTTP/1.1.
+@main
+struct SwiftServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swiftserve",
+        abstract: "Serve an SSGI application from a shared library over HTTP/1.1.",
+        discussion: """
+            The application is a shared library that exports an SSGI entry point, named as
+            PATH:CALLABLE the way WSGI servers take module:callable. CALLABLE defaults to 'app'.
+
+            Examples:
+              swiftserve .build/release/libbarebones.so:app
+              swiftserve --bind 0.0.0.0:8000 --threads 4 ./libflaskish.so
+              swiftserve --bind unix:/run/app.sock --access-log - ./libapp.so:app
+              swiftserve --debug-http .build/debug/libenviron.so
+
+            Signals: SIGINT and SIGTERM stop gracefully (requests in flight finish within
+            --graceful-timeout); SIGQUIT stops at once.
+            """,
+        version: SwiftServeVersion.current
+    )
+
+    @Argument(help: "The application, as PATH.so:CALLABLE (CALLABLE defaults to 'app').")
+    var application: String?
+
+    @Option(
+        name: .shortAndLong,
+        help: "Listen on HOST:PORT, [IPV6]:PORT or unix:PATH; repeat to listen on several. (default: 127.0.0.1:8888)")
+    var bind: [String] = []
+
+    @Option(help: "Event-loop (I/O) threads. (default: one per core)")
+    var threads: Int?
+
+    @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevel = .info
+
+    @Option(help: "Write an access log in Common Log Format to FILE, or '-' for standard output.")
+    var accessLog: String?
+
+    @Flag(help: "Print every request and response head, as 'curl -v' does ('>' request, '<' response).")
+    var debugHTTP = false
+
+    @Option(help: "Seconds a client may take to send a request head, including keep-alive waits.")
+    var headerTimeout = 30
+
+    @Option(help: "Seconds requests in flight may run after SIGTERM before their connections are closed.")
+    var gracefulTimeout = 30
+
+    func run() throws {
+        let level = self.logLevel.level
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "swiftserve")
+        do {
+            let configuration = try self.makeConfiguration()
+            let specifier = try ApplicationSpecifier(parsing: self.application ?? "")
+            let application = try ApplicationLoader.load(specifier)
+            try Server(application: application, configuration: configuration, logger: logger).run()
+        } catch let error as LoadError {
+            Self.fail(error.description, exitCode: error.exitCode)
+        } catch let error as UsageError {
+            Self.fail(error.message, exitCode: 2)
+        } catch {
+            Self.fail("\(error)", exitCode: 1)
+        }
+    }
+
+    private func makeConfiguration() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if !self.bind.isEmpty {
+            configuration.binds = try self.bind.map { value in
+                guard let target = BindTarget(parsing: value) else {
+                    throw UsageError(message: "malformed --bind '\(value)': use HOST:PORT, [IPV6]:PORT or unix:PATH")
+                }
+                return target
+            }
+        }
+        if let threads = self.threads {
+            guard threads >= 1 else { throw UsageError(message: "--threads must be at least 1, not \(threads)") }
+            configuration.threads = threads
+        }
+        guard self.headerTimeout >= 1, self.gracefulTimeout >= 0 else {
+            throw UsageError(message: "--header-timeout must be at least 1 second and --graceful-timeout not negative")
+        }
+        configuration.headerTimeout = .seconds(Int64(self.headerTimeout))
+        configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
+        configuration.accessLog = self.accessLog
+        configuration.debugHTTP = self.debugHTTP
+        return configuration
+    }
+
+    /// Prints one line on standard error and exits: no usage dump, no stack trace.
+    private static func fail(_ message: String, exitCode: Int32) -> Never {
+        var line = "swiftserve: error: \(message)\n"
+        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        Glibc.exit(exitCode)
+    }
+}
+
+/// A command-line value that parses but cannot be used.
+struct UsageError: Error {
+    var message: String
+}

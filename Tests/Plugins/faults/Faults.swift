@@ -1,0 +1,62 @@
+import SSGI
+
+/// An application that misbehaves on purpose, so that the tests can check the server survives it.
+///
+/// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes a
+/// chunk, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
+/// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked).
+@_cdecl("app")
+public func app() -> UnsafeRawPointer {
+    exportApplication(name: "faults") { environ, startResponse in
+        struct Failure: Error, CustomStringConvertible {
+            var description: String { "deliberate failure with secret detail 0xC0FFEE" }
+        }
+        switch environ.pathInfo {
+        case "/throw":
+            throw Failure()
+        case "/throw-after-start":
+            let write = startResponse("200 OK", [("Content-Type", "text/plain")])
+            try await write.write("partial ")
+            throw Failure()
+        case "/short":
+            startResponse("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+            return ["12345"]
+        case "/bad-status":
+            startResponse("OK", [("Content-Type", "text/plain")])
+            return ["never sent"]
+        case "/hop-by-hop":
+            startResponse("200 OK", [("Content-Type", "text/plain"), ("Connection", "close")])
+            return ["never sent"]
+        case "/no-start":
+            return ["never sent"]
+        case "/stream":
+            let count = Int(environ.queryString.split(separator: "=").last ?? "3") ?? 3
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return .stream { writer in
+                for index in 0..<count {
+                    try await writer.write("chunk \(index)\n")
+                }
+            }
+        default:
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return ["ok\n"]
+        }
+    }
+}
+
+/// An entry point whose startup hook fails, for the loader's error path.
+@_cdecl("failing_startup")
+public func failingStartup() -> UnsafeRawPointer {
+    exportApplication(
+        name: "failing-startup",
+        startup: {
+            struct StartupFailure: Error, CustomStringConvertible {
+                var description: String { "the database at db.invalid is unreachable" }
+            }
+            throw StartupFailure()
+        }
+    ) { _, startResponse in
+        startResponse("200 OK", [("Content-Type", "text/plain")])
+        return ["unreachable\n"]
+    }
+}
