@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "SwiftServeTests", dependencies: ["SwiftServe"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SwiftServeTesting"]
+            dependencies: ["SwiftServeTesting"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

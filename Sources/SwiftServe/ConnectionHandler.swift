@@ -133,11 +133,19 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Requests
 
+    /// Takes a part from the parser: it waits in the queue while an earlier request is with the
+    /// application or earlier parts wait, otherwise it is dispatched at once.
     private func receive(_ part: HTTPServerRequestPart) {
-        if let current = self.current, !current.requestEnded {
-            self.receiveBody(part, of: current)
-        } else if self.current != nil || !self.queued.isEmpty {
+        if !self.queued.isEmpty || self.current?.requestEnded == true {
             self.queued.append(part)
+        } else {
+            self.dispatch(part)
+        }
+    }
+
+    private func dispatch(_ part: HTTPServerRequestPart) {
+        if let current = self.current {
+            self.receiveBody(part, of: current)
         } else if case .head(let head) = part {
             self.startRequest(head)
         }
@@ -206,8 +214,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.isProcessingQueue = true
         defer { self.isProcessingQueue = false }
         while self.isActive, !self.queued.isEmpty, self.current?.requestEnded != true {
-            self.receive(self.queued.removeFirst())
+            self.dispatch(self.queued.removeFirst())
         }
+        self.resumeReadingIfPossible()
     }
 
     // MARK: Reading the request body
@@ -329,7 +338,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             buffer = context.channel.allocator.buffer(capacity: 5)
         }
-        ResponseEncoder.writeEnd(framing: request.framing!, into: &buffer)
+        if !request.isHeadRequest {
+            ResponseEncoder.writeEnd(framing: request.framing!, into: &buffer)
+        }
         if case .length(let declared) = request.framing!, request.bodyBytesSent < declared, !request.isHeadRequest,
             request.responseHead!.allowsBody
         {

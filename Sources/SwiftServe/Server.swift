@@ -36,11 +36,11 @@ public final class Server: Sendable {
     /// then stops it. Throws when the application fails to start or a socket cannot be bound.
     public func run() throws {
         ServerOperations.applicationLogger.withLockedValue { $0 = self.logger }
+        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: self.requestFlags)
+        defer { self.application.shutdown() }
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
         )
-        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: self.requestFlags)
-        defer { self.application.shutdown() }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
         let context = ServerContext(

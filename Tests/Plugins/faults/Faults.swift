@@ -2,8 +2,8 @@ import SSGI
 
 /// An application that misbehaves on purpose, so that the tests can check the server survives it.
 ///
-/// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes a
-/// chunk, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
+/// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes two
+/// chunks, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
 /// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked).
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
@@ -17,6 +17,7 @@ public func app() -> UnsafeRawPointer {
         case "/throw-after-start":
             let write = startResponse("200 OK", [("Content-Type", "text/plain")])
             try await write.write("partial ")
+            try await write.write("response ")
             throw Failure()
         case "/short":
             startResponse("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])

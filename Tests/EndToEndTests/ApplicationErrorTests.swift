@@ -1,0 +1,47 @@
+import SwiftServeTesting
+import Testing
+
+/// Applications that throw or break the rules: the client gets a generic error, the log gets
+/// the detail, and the server keeps serving.
+@Suite("Application errors")
+struct ApplicationErrorTests {
+    @Test(
+        "an application that fails before starting its response gets a generic 500",
+        arguments: [
+            ("/throw", "deliberate failure with secret detail 0xC0FFEE"),
+            ("/bad-status", "the status must be \"NNN Reason\""),
+            ("/hop-by-hop", "hop-by-hop headers"),
+            ("/no-start", "did not call start_response"),
+        ])
+    func failureBeforeStart(path: String, logged: String) throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 500)
+        #expect(response.bodyText == "Internal Server Error\n")
+        #expect(!response.bodyText.contains("0xC0FFEE"))
+        #expect(server.waitForLog(logged))
+        let next = try RawHTTPClient(port: server.port)
+        try next.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try next.readResponse().bodyText == "ok\n")
+    }
+
+    @Test("an application that fails after its headers went out has its connection closed mid-body")
+    func failureAfterStart() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /throw-after-start HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try client.readLine() == "HTTP/1.1 200 OK")
+        let rest = String(decoding: try client.readUntilClosed(), as: UTF8.self)
+        #expect(rest.contains("partial "))
+        #expect(!rest.hasSuffix("0\r\n\r\n"), "a complete chunked body would hide the failure")
+        #expect(client.peerClosed)
+        #expect(server.waitForLog("failed after the response to GET /throw-after-start HTTP/1.1 started"))
+        let next = try RawHTTPClient(port: server.port)
+        try next.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try next.readResponse().status == 200)
+    }
+}

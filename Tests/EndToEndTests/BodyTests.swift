@@ -1,0 +1,134 @@
+import Foundation
+import SwiftServeTesting
+import Testing
+
+/// Request and response bodies: framing both ways, 100-continue, and memory that stays bounded
+/// however large the body.
+@Suite("Bodies")
+struct BodyTests {
+    @Test("a chunked request body is decoded before the application reads it")
+    func chunkedRequest() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n1;ext=1\r\n \r\n6\r\nworld!\r\n0\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.bodyText == "hello world!")
+        #expect(response.header("Transfer-Encoding") == "chunked")
+    }
+
+    @Test("without a Content-Length from the application the response is chunked")
+    func chunkedResponse() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /stream?n=3 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.header("Transfer-Encoding") == "chunked")
+        #expect(response.header("Content-Length") == nil)
+        #expect(response.bodyText == "chunk 0\nchunk 1\nchunk 2\n")
+    }
+
+    @Test("a one-chunk body without Content-Length is sent with the length the server computed")
+    func singleChunkGetsLength() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.header("Content-Length") == "3")
+        #expect(response.header("Transfer-Encoding") == nil)
+    }
+
+    @Test("an application that sends fewer bytes than its Content-Length has its connection closed, and it is logged")
+    func shortBody() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /short HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        var headerLines: [String] = []
+        while case let line = try client.readLine(), !line.isEmpty { headerLines.append(line) }
+        #expect(headerLines.contains("Content-Length: 10"))
+        #expect(try client.readUntilClosed() == Array("12345".utf8))
+        #expect(client.peerClosed)
+        #expect(server.waitForLog("application sent 5 of the 10 body bytes it declared"))
+        let next = try RawHTTPClient(port: server.port)
+        try next.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try next.readResponse().status == 200)
+    }
+
+    @Test("Expect: 100-continue is answered when the application reads the body")
+    func expectContinue() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 7\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try client.readLine() == "HTTP/1.1 100 Continue")
+        #expect(try client.readLine() == "")
+        try client.send("payload")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.bodyText == "payload")
+    }
+
+    @Test("Expect: 100-continue is not answered when the application responds without reading")
+    func expectContinueUnread() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
+        #expect(try client.readLine() == "HTTP/1.1 200 OK")
+        // The client never sent the body it announced, so the connection cannot be reused.
+        _ = try client.readUntilClosed()
+        #expect(client.peerClosed)
+    }
+
+    @Test("curl's chunked upload is echoed back byte for byte")
+    func curlChunkedUpload() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        defer { server.stop() }
+        let payload = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-upload-\(getpid())")
+        try payload.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try CommandResult.curl([
+            "-s", "-T", file.path, "-H", "Transfer-Encoding: chunked", "http://127.0.0.1:\(server.port)/",
+        ])
+        #expect(result.status == 0)
+        #expect(result.standardOutput == payload)
+    }
+
+    @Test("a 256 MiB upload streamed through echo keeps the server's memory small", .timeLimit(.minutes(5)))
+    func largeStreamedBody() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        defer { server.stop() }
+        let size = 256 * 1024 * 1024
+        let result = try CommandResult.run(
+            "/bin/sh",
+            [
+                "-c",
+                "head -c \(size) /dev/zero | curl -s -T - -H 'Content-Type: application/octet-stream' http://127.0.0.1:\(server.port)/ | wc -c",
+            ], timeout: 280)
+        #expect(result.status == 0)
+        #expect(result.outputText.trimmingCharacters(in: .whitespacesAndNewlines) == String(size))
+        let peak = try #require(server.peakResidentBytes)
+        #expect(peak < 96 * 1024 * 1024, "peak resident memory \(peak / 1024 / 1024) MiB")
+    }
+
+    @Test("a client that does not read its response cannot make the server buffer the upload")
+    func backPressureBothWays() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        let size = 128 * 1024 * 1024
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(size)\r\n\r\n")
+        let taken = client.sendUntilBlocked([UInt8](repeating: 7, count: size), duration: 5)
+        // The socket buffers both ways and the server's bounded buffers hold a few MiB at most;
+        // without back-pressure the server would have read all 128 MiB.
+        #expect(taken < 48 * 1024 * 1024, "the server accepted \(taken / 1024 / 1024) MiB")
+        let peak = try #require(server.peakResidentBytes)
+        #expect(peak < 96 * 1024 * 1024, "peak resident memory \(peak / 1024 / 1024) MiB")
+    }
+}

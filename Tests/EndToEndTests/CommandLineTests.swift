@@ -1,0 +1,66 @@
+import Foundation
+import SwiftServeTesting
+import Testing
+
+/// The command line: version, help, logs and signals.
+@Suite("Command line")
+struct CommandLineTests {
+    @Test("--version prints the version")
+    func version() throws {
+        let result = try CommandResult.swiftserve(["--version"])
+        #expect(result.status == 0)
+        #expect(result.outputText == "0.1.0\n")
+    }
+
+    @Test("--help shows the usage and examples")
+    func help() throws {
+        let result = try CommandResult.swiftserve(["--help"])
+        #expect(result.status == 0)
+        #expect(result.outputText.contains("USAGE: swiftserve"))
+        #expect(result.outputText.contains("Examples:"))
+        #expect(result.outputText.contains("--bind"))
+        #expect(result.outputText.contains("--debug-http"))
+    }
+
+    @Test("--debug-http prints request lines with '>' and response lines with '<'")
+    func debugHTTP() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--debug-http"])
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /traced HTTP/1.1\r\nHost: localhost\r\nX-Trace: yes\r\n\r\n")
+        _ = try client.readResponse()
+        #expect(server.waitForLog("< Content-Length: 44"))
+        #expect(server.log.contains("> GET /traced HTTP/1.1"))
+        #expect(server.log.contains("> X-Trace: yes"))
+        #expect(server.log.contains("< HTTP/1.1 200 OK"))
+    }
+
+    @Test("--access-log writes one Common Log Format line per response")
+    func accessLog() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-access-\(getpid()).log")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: ["--access-log", file.path])
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /logged?x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        _ = try client.readResponse()
+        #expect(server.stop() == 0)
+        let log = try String(contentsOf: file, encoding: .utf8)
+        let pattern = #"^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET /logged\?x=1 HTTP/1\.1" 200 44$"#
+        #expect(log.split(separator: "\n").contains { $0.range(of: pattern, options: .regularExpression) != nil }, "\(log)")
+    }
+
+    @Test("SIGTERM lets a request in flight finish, then the server exits 0")
+    func gracefulStop() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nhello")
+        #expect(try client.readLine() == "HTTP/1.1 200 OK")
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(server.waitForLog("stopping"))
+        try client.send("world")
+        let rest = String(decoding: try client.readUntilClosed(), as: UTF8.self)
+        #expect(rest.hasSuffix("\r\n\r\nhelloworld"))
+        #expect(server.stop() == 0)
+    }
+}

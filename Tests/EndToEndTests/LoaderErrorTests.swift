@@ -1,0 +1,110 @@
+import Foundation
+import SwiftServeTesting
+import Testing
+
+/// Every way loading an application can fail: one clear line on stderr, a non-zero exit, no crash.
+@Suite("Loader errors")
+struct LoaderErrorTests {
+    /// Runs swiftserve with `arguments` and checks it exits with `status` and one line containing `message`.
+    private func expectFailure(_ arguments: [String], status: Int32, message: String) throws {
+        let result = try CommandResult.swiftserve(arguments + ["--bind", "127.0.0.1:0"])
+        #expect(result.status == status)
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "expected one line, got:\n\(result.standardError)")
+        #expect(lines.first?.hasPrefix("swiftserve: error: ") == true)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+        for crash in ["Fatal error", "Stack dump", "Segmentation", "Backtrace"] {
+            #expect(!result.standardError.contains(crash))
+        }
+    }
+
+    @Test("no argument")
+    func noArgument() throws {
+        try self.expectFailure([], status: 2, message: "provide an application as PATH.so:CALLABLE")
+    }
+
+    @Test("a malformed argument", arguments: ["lib.so:", ":app", "lib.so:1app", "lib.so:my-app"])
+    func malformed(argument: String) throws {
+        try self.expectFailure([argument], status: 2, message: "malformed application '\(argument)'")
+    }
+
+    @Test("a missing file")
+    func missingFile() throws {
+        try self.expectFailure(["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
+    }
+
+    @Test("a file that is not a shared library, with the loader's reason")
+    func notASharedLibrary() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-not-a-library-\(getpid()).so")
+        try Data("this is text, not ELF\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
+        let result = try CommandResult.swiftserve(["\(file.path):app"])
+        #expect(result.standardError.contains("invalid ELF header") || result.standardError.contains("file too short"))
+    }
+
+    @Test("a missing symbol is named")
+    func missingSymbol() throws {
+        try self.expectFailure(
+            [BuildProducts.plugin("barebones") + ":no_such_entry"], status: 4,
+            message: "exports no symbol 'no_such_entry'")
+    }
+
+    @Test("an entry point that returns NULL")
+    func entryPointReturnsNull() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(["\(library):returns_null"], status: 4, message: "entry point 'returns_null' in")
+        try self.expectFailure(["\(library):returns_null"], status: 4, message: "returned NULL")
+    }
+
+    @Test("a wrong magic number, found and expected")
+    func wrongMagic() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(
+            ["\(library):wrong_magic"], status: 4, message: "magic is 0x57534749, expected 0x53534749")
+    }
+
+    @Test("a different ABI major version, found and expected")
+    func wrongMajor() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(
+            ["\(library):wrong_major"], status: 4,
+            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.0")
+    }
+
+    @Test("a newer ABI minor version than the server's")
+    func newerMinor() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(
+            ["\(library):newer_minor"], status: 4, message: "is built for SSGI ABI 1.7, but this server speaks SSGI ABI 1.0")
+    }
+
+    @Test("a descriptor without a handle function")
+    func noHandle() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(["\(library):no_handle"], status: 4, message: "handle is NULL")
+    }
+
+    @Test("an application whose startup fails")
+    func startupFails() throws {
+        try self.expectFailure(
+            [BuildProducts.plugin("faults") + ":failing_startup"], status: 4,
+            message: "application 'failing-startup' failed to start: the database at db.invalid is unreachable")
+    }
+
+    @Test("a malformed --bind")
+    func malformedBind() throws {
+        let result = try CommandResult.swiftserve(["--bind", "nonsense", BuildProducts.plugin("barebones")])
+        #expect(result.status == 2)
+        #expect(result.standardError == "swiftserve: error: malformed --bind 'nonsense': use HOST:PORT, [IPV6]:PORT or unix:PATH\n")
+    }
+
+    @Test("an address already in use")
+    func addressInUse() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let result = try CommandResult.swiftserve(["--bind", "127.0.0.1:\(server.port)", BuildProducts.plugin("barebones")])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("swiftserve: error: cannot listen on 127.0.0.1:\(server.port)"))
+    }
+}
