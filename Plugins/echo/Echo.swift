@@ -5,7 +5,9 @@ import SSGI
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
     exportApplication(name: "echo") { environ, startResponse in
-        var headers: [HTTPHeader] = [("Content-Type", environ.contentType.isEmpty ? "application/octet-stream" : environ.contentType)]
+        var headers: [HTTPHeader] = [
+            ("Content-Type", environ.contentType.isEmpty ? "application/octet-stream" : environ.contentType)
+        ]
         if let length = environ.contentLength {
             headers.append(("Content-Length", String(length)))
         }

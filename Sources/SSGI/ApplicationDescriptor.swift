@@ -2,11 +2,11 @@ import CSSGI
 import Dispatch
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Builds the C descriptor an entry point returns, and the C functions the server calls through it.
@@ -19,15 +19,15 @@ enum ApplicationDescriptor {
     /// The compiler that built this SDK (and so the application it is linked into).
     static var compiler: String {
         #if compiler(>=7.0)
-        "Swift 7 or later"
+            "Swift 7 or later"
         #elseif compiler(>=6.3)
-        "Swift 6.3"
+            "Swift 6.3"
         #elseif compiler(>=6.2)
-        "Swift 6.2"
+            "Swift 6.2"
         #elseif compiler(>=6.1)
-        "Swift 6.1"
+            "Swift 6.1"
         #else
-        "Swift 6.0"
+            "Swift 6.0"
         #endif
     }
 
@@ -75,32 +75,36 @@ private func runBlocking(_ work: @escaping @Sendable () async throws -> Void) ->
     return outcome.error
 }
 
-private let startupFunction: @convention(c) (
-    UnsafeMutableRawPointer?, UnsafePointer<ssgi_server_info>?, UnsafeMutablePointer<CChar>?, Int
-) -> Int32 = { context, _, error, capacity in
-    guard let startup = exported(context).startup, let failure = runBlocking(startup) else { return 0 }
-    if let error, capacity > 0 {
-        let message = Array("\(failure)".utf8.prefix(capacity - 1))
-        message.withUnsafeBytes { UnsafeMutableRawPointer(error).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        error[message.count] = 0
+private let startupFunction:
+    @convention(c) (
+        UnsafeMutableRawPointer?, UnsafePointer<ssgi_server_info>?, UnsafeMutablePointer<CChar>?, Int
+    ) -> Int32 = { context, _, error, capacity in
+        guard let startup = exported(context).startup, let failure = runBlocking(startup) else { return 0 }
+        if let error, capacity > 0 {
+            let message = Array("\(failure)".utf8.prefix(capacity - 1))
+            message.withUnsafeBytes {
+                UnsafeMutableRawPointer(error).copyMemory(from: $0.baseAddress!, byteCount: $0.count)
+            }
+            error[message.count] = 0
+        }
+        return 1
     }
-    return 1
-}
 
-private let handleFunction: @convention(c) (
-    UnsafeMutableRawPointer?, UnsafePointer<ssgi_request>?, OpaquePointer?, UnsafePointer<ssgi_server_ops>?
-) -> Void = { context, request, call, ops in
-    let application = exported(context)
-    let request = request!.pointee
-    let mayBlock: Bool
-    if case .sync(_, .inline) = application.handler { mayBlock = false } else { mayBlock = true }
-    let serverCall = ServerCall(call: call!, ops: ops!, mayBlock: mayBlock)
-    let environ = Environ(request, call: serverCall)
-    let state = RequestState(
-        call: serverCall, applicationName: application.name, method: environ.requestMethod,
-        target: environ.requestURI)
-    application.run(environ, state)
-}
+private let handleFunction:
+    @convention(c) (
+        UnsafeMutableRawPointer?, UnsafePointer<ssgi_request>?, OpaquePointer?, UnsafePointer<ssgi_server_ops>?
+    ) -> Void = { context, request, call, ops in
+        let application = exported(context)
+        let request = request!.pointee
+        let mayBlock: Bool
+        if case .sync(_, .inline) = application.handler { mayBlock = false } else { mayBlock = true }
+        let serverCall = ServerCall(call: call!, ops: ops!, mayBlock: mayBlock)
+        let environ = Environ(request, call: serverCall)
+        let state = RequestState(
+            call: serverCall, applicationName: application.name, method: environ.requestMethod,
+            target: environ.requestURI)
+        application.run(environ, state)
+    }
 
 private let shutdownFunction: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
     guard let shutdown = exported(context).shutdown else { return }

@@ -62,7 +62,9 @@ final class RequestState: @unchecked Sendable {
     }
 
     /// Runs a streaming body to its end and finishes the request.
-    func finish(streaming produce: @Sendable (ResponseWriter) async throws -> Void, cleanup: (@Sendable (Bool) -> Void)?)
+    func finish(
+        streaming produce: @Sendable (ResponseWriter) async throws -> Void, cleanup: (@Sendable (Bool) -> Void)?
+    )
         async
     {
         do {
@@ -77,7 +79,8 @@ final class RequestState: @unchecked Sendable {
     /// Logs why the application failed and finishes the request as failed.
     func fail(_ error: any Error, cleanup: (@Sendable (Bool) -> Void)?) {
         if (error as? SSGIError) != .disconnected {
-            self.call.logError("application '\(self.applicationName)' failed on \(self.method) \(self.target): \(error)")
+            self.call.logError(
+                "application '\(self.applicationName)' failed on \(self.method) \(self.target): \(error)")
         }
         self.call.finish(failed: true, cleanup: cleanup)
     }

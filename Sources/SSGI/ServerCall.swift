@@ -54,7 +54,8 @@ final class ServerCall: @unchecked Sendable {
         let semaphore = DispatchSemaphore(value: 0)
         let box = BlockingWaiter<Int32>(semaphore)
         let code = bytes.withUnsafeBufferPointer { buffer in
-            self.ops.pointee.write(self.call, ssgi_bytes(buffer), blockingWriteDone, Unmanaged.passRetained(box).toOpaque())
+            self.ops.pointee.write(
+                self.call, ssgi_bytes(buffer), blockingWriteDone, Unmanaged.passRetained(box).toOpaque())
         }
         guard code == SSGI_OK else {
             Unmanaged.passUnretained(box).release()
@@ -71,7 +72,8 @@ final class ServerCall: @unchecked Sendable {
             let code = self.ops.pointee.read(self.call, maxLength, readDone, box)
             if code != SSGI_OK {
                 Unmanaged<Waiter<Result<[UInt8], SSGIError>>>.fromOpaque(box).release()
-                continuation.resume(returning: .failure(SSGIError(code: code, "the server refused to read the body (code \(code))")))
+                continuation.resume(
+                    returning: .failure(SSGIError(code: code, "the server refused to read the body (code \(code))")))
             }
         }
     }

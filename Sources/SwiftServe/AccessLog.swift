@@ -1,11 +1,11 @@
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The access log: one line per response in Common Log Format, to standard output or a file.
@@ -25,7 +25,8 @@ final class AccessLog: @unchecked Sendable {
 
     /// `host - - [date] "request line" status bytes`.
     func record(remote: String, date: String, requestLine: String, status: Int, bytes: Int) {
-        let line = "\(remote.isEmpty ? "-" : remote) - - [\(date)] \"\(requestLine)\" \(status) \(bytes == 0 ? "-" : String(bytes))\n"
+        let line =
+            "\(remote.isEmpty ? "-" : remote) - - [\(date)] \"\(requestLine)\" \(status) \(bytes == 0 ? "-" : String(bytes))\n"
         self.lock.withLock {
             fputs(line, self.file)
             fflush(self.file)

@@ -1,11 +1,11 @@
 import CSSGI
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Opens an application's shared library, calls its entry point and checks the descriptor it
@@ -39,7 +39,9 @@ public enum ApplicationLoader {
         return LoadedApplication(descriptor: descriptor, specifier: specifier)
     }
 
-    private static func check(_ descriptor: UnsafePointer<ssgi_app>, _ specifier: ApplicationSpecifier) throws(LoadError) {
+    private static func check(_ descriptor: UnsafePointer<ssgi_app>, _ specifier: ApplicationSpecifier)
+        throws(LoadError)
+    {
         let app = descriptor.pointee
         guard app.magic == SSGI_MAGIC else {
             throw .badMagic(symbol: specifier.callable, path: specifier.path, found: app.magic, expected: SSGI_MAGIC)

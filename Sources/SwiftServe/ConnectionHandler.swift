@@ -186,6 +186,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context = self.context else { return }
         let environment = RequestEnvironment(
             head: head, connection: self.connection, flags: self.server.requestFlags)
+        if !environment.droppedHeaderNames.isEmpty {
+            self.logger.debug("dropped headers with '_' in their names: \(environment.droppedHeaderNames)")
+        }
         let arena = RequestArena(environment)
         let call = RequestCall(
             connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: arena,
@@ -366,7 +369,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.server.trace?.response(buffer)
             self.writeFinal(buffer, of: request, cleanup: cleanup, context: context)
         } else {
-            self.logger.error("application failed after the response to \(request.requestLine) started: closing the connection")
+            self.logger.error(
+                "application failed after the response to \(request.requestLine) started: closing the connection")
             self.recordAccess(request)
             cleanup?(Int32(SSGI_E_DISCONNECTED))
             self.current = nil

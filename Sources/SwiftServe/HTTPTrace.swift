@@ -3,11 +3,11 @@ import NIOCore
 import NIOHTTP1
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `--debug-http`: prints each request head as `> ` lines and each response head as `< ` lines
@@ -16,7 +16,8 @@ final class HTTPTrace: Sendable {
     private let lock = NIOLock()
 
     func request(_ head: HTTPRequestHead, from remote: String) {
-        var text = "* request from \(remote.isEmpty ? "unix socket" : remote)\n> \(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\n"
+        var text =
+            "* request from \(remote.isEmpty ? "unix socket" : remote)\n> \(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\n"
         for (name, value) in head.headers {
             text += "> \(name): \(value)\n"
         }

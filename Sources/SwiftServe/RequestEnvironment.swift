@@ -18,6 +18,9 @@ struct RequestEnvironment {
     var requestURI: String
     /// The headers the application sees: all but those whose names contain `_`.
     var headers: [(name: String, value: String)]
+    /// The names of the headers dropped because they contain `_`, so that `Content_Length` can
+    /// never pose as `CONTENT_LENGTH`.
+    var droppedHeaderNames: [String] = []
     /// The body's length from Content-Length, -1 when chunked, 0 when there is none.
     var bodyLength: Int64
     /// SSGI_FLAG_* bits.
@@ -48,7 +51,10 @@ struct RequestEnvironment {
         self.headers = []
         self.headers.reserveCapacity(head.headers.count)
         for (name, value) in head.headers {
-            if name.utf8.contains(UInt8(ascii: "_")) { continue }
+            if name.utf8.contains(UInt8(ascii: "_")) {
+                self.droppedHeaderNames.append(name)
+                continue
+            }
             if host == nil, name.utf8.count == 4, name.lowercased() == "host" {
                 host = value
             } else if name.utf8.count == 12, name.lowercased() == "content-type" {

@@ -3,11 +3,11 @@ import Logging
 import SwiftServe
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `swiftserve [options] PATH:CALLABLE`: loads an SSGI application from a shared library and

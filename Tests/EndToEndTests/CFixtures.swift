@@ -26,7 +26,10 @@ enum CFixtures {
         do {
             let result = try CommandResult.run(
                 "/usr/bin/env",
-                ["cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I", include, source, "-o", library])
+                [
+                    "cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I", include, source, "-o",
+                    library,
+                ])
             guard result.status == 0 else {
                 return .failure(CompileError(description: "cc failed for \(name).c:\n\(result.standardError)"))
             }

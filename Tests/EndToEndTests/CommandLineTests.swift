@@ -46,8 +46,10 @@ struct CommandLineTests {
         _ = try client.readResponse()
         #expect(server.stop() == 0)
         let log = try String(contentsOf: file, encoding: .utf8)
-        let pattern = #"^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET /logged\?x=1 HTTP/1\.1" 200 44$"#
-        #expect(log.split(separator: "\n").contains { $0.range(of: pattern, options: .regularExpression) != nil }, "\(log)")
+        let pattern =
+            #"^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET /logged\?x=1 HTTP/1\.1" 200 44$"#
+        #expect(
+            log.split(separator: "\n").contains { $0.range(of: pattern, options: .regularExpression) != nil }, "\(log)")
     }
 
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")

@@ -61,7 +61,8 @@ struct LimitTests {
         let server = try ServerProcess(application: BuildProducts.plugin("echo"))
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
-        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
+        try client.send(
+            "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
         _ = try? client.readUntilClosed()
         #expect(client.peerClosed)
     }

@@ -30,12 +30,14 @@ struct LoaderErrorTests {
 
     @Test("a missing file")
     func missingFile() throws {
-        try self.expectFailure(["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
+        try self.expectFailure(
+            ["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
     }
 
     @Test("a file that is not a shared library, with the loader's reason")
     func notASharedLibrary() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-not-a-library-\(getpid()).so")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftserve-not-a-library-\(getpid()).so")
         try Data("this is text, not ELF\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
@@ -76,7 +78,8 @@ struct LoaderErrorTests {
     func newerMinor() throws {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
-            ["\(library):newer_minor"], status: 4, message: "is built for SSGI ABI 1.7, but this server speaks SSGI ABI 1.0")
+            ["\(library):newer_minor"], status: 4,
+            message: "is built for SSGI ABI 1.7, but this server speaks SSGI ABI 1.0")
     }
 
     @Test("a descriptor without a handle function")
@@ -96,14 +99,18 @@ struct LoaderErrorTests {
     func malformedBind() throws {
         let result = try CommandResult.swiftserve(["--bind", "nonsense", BuildProducts.plugin("barebones")])
         #expect(result.status == 2)
-        #expect(result.standardError == "swiftserve: error: malformed --bind 'nonsense': use HOST:PORT, [IPV6]:PORT or unix:PATH\n")
+        #expect(
+            result.standardError
+                == "swiftserve: error: malformed --bind 'nonsense': use HOST:PORT, [IPV6]:PORT or unix:PATH\n")
     }
 
     @Test("an address already in use")
     func addressInUse() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
         defer { server.stop() }
-        let result = try CommandResult.swiftserve(["--bind", "127.0.0.1:\(server.port)", BuildProducts.plugin("barebones")])
+        let result = try CommandResult.swiftserve([
+            "--bind", "127.0.0.1:\(server.port)", BuildProducts.plugin("barebones"),
+        ])
         #expect(result.status == 1)
         #expect(result.standardError.contains("swiftserve: error: cannot listen on 127.0.0.1:\(server.port)"))
     }

@@ -22,7 +22,8 @@ struct ServingTests {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        let date = try #require(formatter.date(from: String(dateLine.dropFirst(8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let date = try #require(
+            formatter.date(from: String(dateLine.dropFirst(8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(abs(date.timeIntervalSinceNow) < 60)
     }
 
@@ -61,7 +62,8 @@ struct ServingTests {
         let client = try RawHTTPClient(port: server.port)
         let bodies = ["first body", "second", "the third body"]
         try client.send(
-            bodies.map { "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: \($0.utf8.count)\r\n\r\n\($0)" }.joined())
+            bodies.map { "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: \($0.utf8.count)\r\n\r\n\($0)" }
+                .joined())
         for body in bodies {
             #expect(try client.readResponse().bodyText == body)
         }
@@ -127,7 +129,8 @@ struct ServingTests {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"))
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
-        try client.send("HEAD /stream?n=4 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        try client.send(
+            "HEAD /stream?n=4 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try client.readResponse(forHead: true)
         #expect(head.status == 200)
         #expect(try client.readResponse().bodyText == "ok\n")
@@ -135,7 +138,9 @@ struct ServingTests {
 
     @Test("a unix socket bind serves the same application")
     func unixSocket() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftserve-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        ).path
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"), arguments: ["--bind", "unix:\(path)"])
         defer { server.stop() }

@@ -5,7 +5,8 @@ import Foundation
 public enum BuildProducts {
     /// The build folder (`.build/<triple>/debug` or `release`).
     public static let directory: URL = {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
         // On Linux the test bundle is an executable inside the build folder; elsewhere it may sit

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A response as read off the wire by `RawHTTPClient`.
@@ -62,7 +62,9 @@ public final class RawHTTPClient {
     public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw RawHTTPClientError.system("send", errno) }
             offset += sent
         }
@@ -111,7 +113,8 @@ public final class RawHTTPClient {
             let line = try self.readLine()
             if line.isEmpty { break }
             guard let colon = line.firstIndex(of: ":") else { throw RawHTTPClientError.malformed(line) }
-            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
         }
         var response = RawResponse(status: status, reason: reason, headers: headers, body: [])
         if forHead || status == 204 || status == 304 { return response }

@@ -76,7 +76,8 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// The server's peak resident memory in bytes (VmHWM), read from /proc.
     public var peakResidentBytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/status", encoding: .utf8)
+        guard
+            let status = try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/status", encoding: .utf8)
         else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
