@@ -28,7 +28,10 @@ public enum BindTarget: Sendable, Hashable, CustomStringConvertible {
             port = value[value.index(after: colon)...]
             guard !host.contains(":") else { return nil }
         }
-        guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else { return nil }
+        guard !host.isEmpty, !port.isEmpty, port.utf8.count <= 5,
+            port.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let number = Int(port), number <= 65535
+        else { return nil }
         self = .tcp(host: String(host), port: number)
     }
 

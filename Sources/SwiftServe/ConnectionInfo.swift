@@ -2,7 +2,7 @@ import NIOCore
 
 /// What the environ says about the connection itself, worked out once when it opens.
 struct ConnectionInfo: Sendable {
-    /// SERVER_NAME and SERVER_PORT when the request has no Host header.
+    /// SERVER_NAME and SERVER_PORT when the request has no Host header; an IPv6 name is bracketed.
     var serverName: String
     var serverPort: String
     /// REMOTE_ADDR and REMOTE_PORT: empty on a unix socket.
@@ -13,8 +13,12 @@ struct ConnectionInfo: Sendable {
 
     init(local: SocketAddress?, remote: SocketAddress?, urlScheme: String = "http") {
         switch local {
-        case .v4, .v6:
+        case .v4:
             self.serverName = local?.ipAddress ?? ""
+            self.serverPort = local?.port.map(String.init) ?? ""
+        case .v6:
+            // Bracketed, as in a Host header, so that SERVER_NAME:SERVER_PORT is a valid authority.
+            self.serverName = "[\(local?.ipAddress ?? "")]"
             self.serverPort = local?.port.map(String.init) ?? ""
         default:
             self.serverName = "localhost"

@@ -110,18 +110,22 @@ struct RequestEnvironment {
         return decoded
     }
 
-    /// `host[:port]` or `[v6]:port`; without a port, the scheme's default port.
+    /// `host[:port]` or `[v6]:port`; without a port (or with an empty one, RFC 3986 §3.2.3), the
+    /// scheme's default port.
     static func split(host: String, scheme: String) -> (Substring, Substring) {
-        let defaultPort: Substring = scheme == "https" ? "443" : "80"
+        let name: Substring
+        var port: Substring = ""
         if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            let name = host[...close]
+            name = host[...close]
             let rest = host[host.index(after: close)...]
-            return rest.hasPrefix(":") ? (name, rest.dropFirst()) : (name, defaultPort)
+            if rest.hasPrefix(":") { port = rest.dropFirst() }
+        } else if let colon = host.lastIndex(of: ":") {
+            name = host[..<colon]
+            port = host[host.index(after: colon)...]
+        } else {
+            name = host[...]
         }
-        if let colon = host.lastIndex(of: ":") {
-            return (host[..<colon], host[host.index(after: colon)...])
-        }
-        return (host[...], defaultPort)
+        return (name, port.isEmpty ? (scheme == "https" ? "443" : "80") : port)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
