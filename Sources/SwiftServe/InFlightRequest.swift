@@ -36,7 +36,9 @@ final class InFlightRequest {
     init(call: RequestCall, head: HTTPRequestHead) {
         self.call = call
         self.head = head
-        self.keepAlive = head.isKeepAlive
+        // SSGI 1.0 has no protocol upgrades, and the parser stops after a request that asks for
+        // one: answer it as a plain request, then close.
+        self.keepAlive = head.isKeepAlive && !head.headers.contains(name: "upgrade") && head.method != .CONNECT
         self.expectsContinue =
             head.version.minor >= 1
             && head.headers["expect"].contains { $0.lowercased() == "100-continue" }

@@ -110,6 +110,18 @@ struct ServingTests {
         #expect(client.serverCloses())
     }
 
+    @Test("a request that asks for a protocol upgrade is answered as a plain request, then the connection closes")
+    func upgradeRequest() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == "close")
+        #expect(client.serverCloses())
+    }
+
     @Test("HEAD gets the GET headers, Content-Length included, and no body")
     func head() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
