@@ -1,26 +1,21 @@
 import Foundation
 
-/// Where the package's build products are: the folder that holds the running test bundle, which
-/// SwiftPM fills with the `swiftserve` executable and the plugin libraries of the same build.
+/// Where the build products under test are: the folder that holds the running test bundle, which
+/// SwiftPM fills with the plugin libraries of the same build, and the `swiftserve` executable.
 public enum BuildProducts {
-    /// The build folder (`.build/<triple>/debug` or `release`).
+    /// The build folder of the running tests (`.build/<triple>/debug` or `release`).
     public static let directory: URL = {
         let executable =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        var folder = URL(fileURLWithPath: executable).deletingLastPathComponent()
-        // On Linux the test bundle is an executable inside the build folder; elsewhere it may sit
-        // inside a `.xctest` bundle.
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("swiftserve").path),
-            folder.pathComponents.count > 1
-        {
-            folder.deleteLastPathComponent()
-        }
-        return folder
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent()
     }()
 
-    /// The `swiftserve` executable.
-    public static var swiftserve: String { directory.appendingPathComponent("swiftserve").path }
+    /// The `swiftserve` executable: `SWIFTSERVE_EXECUTABLE` when set (for packages that depend on
+    /// swiftserve and test their plugins under it), otherwise the one in `directory`.
+    public static var swiftserve: String {
+        ProcessInfo.processInfo.environment["SWIFTSERVE_EXECUTABLE"]
+            ?? directory.appendingPathComponent("swiftserve").path
+    }
 
     /// The shared library of the plugin product `name` (`barebones` gives `libbarebones.so`).
     public static func plugin(_ name: String) -> String {
