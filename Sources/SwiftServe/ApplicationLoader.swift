@@ -59,6 +59,11 @@ public enum ApplicationLoader {
         guard app.handle != nil else {
             throw .malformedDescriptor(path: specifier.path, reason: "handle is NULL")
         }
+        let executions = [SSGI_EXECUTION_INLINE, SSGI_EXECUTION_CONCURRENT, SSGI_EXECUTION_THREAD_POOL].map(UInt32.init)
+        guard executions.contains(app.execution) else {
+            throw .malformedDescriptor(
+                path: specifier.path, reason: "execution is \(app.execution), not one of the SSGI_EXECUTION_* values")
+        }
     }
 
     private static func lastError() -> String {

@@ -179,7 +179,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.headTimer?.cancel()
         self.activity.sawBytes = false
         self.server.trace?.request(head, from: self.connection.remoteAddr)
-        if let status = self.server.configuration.limits.violation(of: head) {
+        if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
             self.sendError(status)
             return
         }
@@ -206,8 +206,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         self.startHeadTimer()
-        self.processQueue()
-        self.resumeReadingIfPossible()
+        if self.queued.isEmpty {
+            self.resumeReadingIfPossible()
+        } else if let context = self.context {
+            // Not from here: this may run inside an operation the application called, and the
+            // specification promises `handle` is never entered from inside one.
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { handler.value.processQueue() }
+        }
     }
 
     /// Feeds the parts that waited while a request was in flight, without recursing when an
@@ -296,6 +302,11 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             completion?(Int32(SSGI_E_DISCONNECTED))
             return
         }
+        guard chunk.readableBytes > 0 else {
+            // An empty write commits nothing and does not count as the one chunk a length is computed from.
+            completion?(Int32(SSGI_OK))
+            return
+        }
         var buffer: ByteBuffer
         if request.framing == nil {
             if request.responseHead?.contentLength == nil, request.deferredChunk == nil {
@@ -327,6 +338,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         request.responded = true
         self.failPendingReads(of: request, status: Int32(SSGI_E_FINISHED))
+        // Every write's completion runs exactly once, before the cleanup.
+        self.completeWaitingWrites(of: request, status: Int32(SSGI_OK))
         if !failed, request.responseHead == nil {
             request.call.logError("application finished \(request.requestLine) without calling start_response")
         }

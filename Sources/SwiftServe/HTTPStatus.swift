@@ -8,4 +8,5 @@ struct HTTPStatus: Equatable, Sendable {
     static let uriTooLong = HTTPStatus(code: 414, reason: "URI Too Long")
     static let headerFieldsTooLarge = HTTPStatus(code: 431, reason: "Request Header Fields Too Large")
     static let internalServerError = HTTPStatus(code: 500, reason: "Internal Server Error")
+    static let notImplemented = HTTPStatus(code: 501, reason: "Not Implemented")
 }

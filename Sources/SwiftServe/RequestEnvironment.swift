@@ -70,6 +70,10 @@ struct RequestEnvironment {
         self.contentLength = chunked ? "" : (contentLength ?? "")
         self.bodyLength = chunked ? -1 : Int64(self.contentLength) ?? 0
 
+        // RFC 9112 §3.2.2: for an absolute-form target, the target's authority replaces Host.
+        if let authority = Self.authority(ofAbsoluteForm: head.uri) {
+            host = authority
+        }
         if let host, !host.isEmpty {
             (self.serverName, self.serverPort) = Self.split(host: host, scheme: connection.urlScheme)
         } else {
@@ -87,6 +91,17 @@ struct RequestEnvironment {
         guard let slash = authorityAndPath.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
         let rest = authorityAndPath[slash...]
         return rest.hasPrefix("?") ? Substring("/" + rest) : rest
+    }
+
+    /// The authority of an absolute-form target (`http://example.com:8080/p` gives
+    /// `example.com:8080`), or nil for any other form.
+    static func authority(ofAbsoluteForm uri: String) -> String? {
+        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+            return nil
+        }
+        let rest = uri[uri.index(colon, offsetBy: 3)...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        return authority.isEmpty ? nil : String(authority)
     }
 
     /// Decodes `%XX` escapes; a `%` not followed by two hex digits stays as it is.

@@ -1,7 +1,8 @@
 import NIOHTTP1
 
-/// Limits on what a client may send, with Gunicorn's defaults; a request over them is answered
-/// by the server and never reaches the application.
+/// Limits on what a client may send; a request over them is answered by the server and never
+/// reaches the application. The defaults are Gunicorn's field limits (100 fields of 8190 bytes)
+/// and its largest request-line limit (8190 bytes; Gunicorn's default is 4094).
 public struct RequestLimits: Sendable, Hashable {
     /// Longest request line (method, target and version), in bytes: over it, 414.
     public var requestLine = 8190

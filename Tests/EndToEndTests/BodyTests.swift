@@ -42,6 +42,17 @@ struct BodyTests {
         #expect(response.header("Transfer-Encoding") == nil)
     }
 
+    @Test("an empty write does not count as the chunk a length is computed from")
+    func emptyWrite() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /empty-then-body HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.header("Content-Length") == "3")
+        #expect(response.bodyText == "abc")
+    }
+
     @Test("an application that sends fewer bytes than its Content-Length has its connection closed, and it is logged")
     func shortBody() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"))

@@ -88,6 +88,14 @@ struct LoaderErrorTests {
         try self.expectFailure(["\(library):no_handle"], status: 4, message: "handle is NULL")
     }
 
+    @Test("a descriptor with an unknown execution mode")
+    func unknownExecution() throws {
+        let library = try CFixtures.brokenDescriptors.get()
+        try self.expectFailure(
+            ["\(library):unknown_execution"], status: 4,
+            message: "execution is 7, not one of the SSGI_EXECUTION_* values")
+    }
+
     @Test("an application whose startup fails")
     func startupFails() throws {
         try self.expectFailure(

@@ -148,6 +148,19 @@ struct ServingTests {
         #expect(try client.readResponse().bodyText == "ok\n")
     }
 
+    @Test("an absolute-form target names the server by its authority, not by Host")
+    func absoluteForm() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("environ"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET http://example.org:8081/abs?q=1 HTTP/1.1\r\nHost: ignored.example\r\n\r\n")
+        let body = try client.readResponse().bodyText
+        #expect(body.contains("\"SERVER_NAME\": \"example.org\""))
+        #expect(body.contains("\"SERVER_PORT\": \"8081\""))
+        #expect(body.contains("\"PATH_INFO\": \"/abs\""))
+        #expect(body.contains("\"QUERY_STRING\": \"q=1\""))
+    }
+
     @Test("a unix socket bind serves the same application")
     func unixSocket() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -183,6 +196,7 @@ struct ServingTests {
             #expect(body.contains(expected), "missing \(expected) in \(body)")
         }
         #expect(!body.contains("HTTP_CONTENT_LENGTH"))
+        #expect(!body.contains("Content_Length"))
         #expect(!body.contains("HTTP_CONTENT_TYPE"))
         #expect(!body.contains("99"))
     }

@@ -11,7 +11,8 @@
  * unless its comment says otherwise; every pointer the application hands to the
  * server need only stay valid for the duration of the call it is passed to (the
  * server copies what it keeps). `handle` is called on a server I/O thread and must
- * not block; the operations in `ssgi_server_ops` may be called from any thread.
+ * not block; the operations in `ssgi_server_ops` may be called from any thread; the
+ * server calls the application's callbacks on the connection's I/O thread.
  */
 #ifndef SSGI_H
 #define SSGI_H
@@ -59,7 +60,8 @@ typedef struct ssgi_header {
 
 /** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys. */
 enum {
-    /** Another thread of this process may call `handle` while this call runs. */
+    /** Another thread of this process may run the application's code while this request runs:
+        several I/O threads call `handle`, or the application's execution is not INLINE. */
     SSGI_FLAG_MULTITHREAD = 1u << 0,
     /** Another process may serve the same application at the same time. */
     SSGI_FLAG_MULTIPROCESS = 1u << 1,
@@ -105,7 +107,8 @@ enum {
     SSGI_E_ALREADY_STARTED = -1,
     /** start_response with error information came after the headers were sent. */
     SSGI_E_HEADERS_SENT = -2,
-    /** The status is not "NNN Reason" (three digits 100-999, a space, a printable reason). */
+    /** The status is not "NNN Reason": three digits 100-999, one space, and a reason (possibly
+        empty) without control characters other than tab. */
     SSGI_E_INVALID_STATUS = -3,
     /** A header name is not an RFC 9110 token, or a value holds a control character other than tab, or Content-Length is not a decimal number. */
     SSGI_E_INVALID_HEADER = -4,
@@ -141,7 +144,8 @@ typedef struct ssgi_call ssgi_call;
 /**
  * Called when bytes handed to `write` have been accepted and more may follow.
  * `status` is SSGI_OK or SSGI_E_DISCONNECTED. Called exactly once per `write`
- * that passed a non-NULL callback, on any thread, possibly before `write` returns.
+ * that passed a non-NULL callback, before the request's cleanup, on the
+ * connection's I/O thread, possibly before `write` returns.
  */
 typedef void (*ssgi_write_done)(void *context, int32_t status);
 
@@ -149,8 +153,8 @@ typedef void (*ssgi_write_done)(void *context, int32_t status);
  * Delivers request body bytes in answer to `read`. `bytes` is valid only during
  * the callback. A call with `bytes.length == 0` and `status == SSGI_OK` is the
  * end of the body. `status` is negative (SSGI_E_DISCONNECTED, SSGI_E_BAD_BODY)
- * when the body cannot be read. Called exactly once per `read`, on any thread,
- * possibly before `read` returns.
+ * when the body cannot be read. Called exactly once per `read`, on the
+ * connection's I/O thread, possibly before `read` returns.
  */
 typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
 

@@ -22,4 +22,9 @@ DESCRIPTOR(wrong_major, SSGI_MAGIC, SSGI_ABI_MAJOR + 1, 0, sizeof(ssgi_app), han
 DESCRIPTOR(newer_minor, SSGI_MAGIC, SSGI_ABI_MAJOR, SSGI_ABI_MINOR + 7, sizeof(ssgi_app), handle)
 DESCRIPTOR(no_handle, SSGI_MAGIC, SSGI_ABI_MAJOR, SSGI_ABI_MINOR, sizeof(ssgi_app), NULL)
 
+static const ssgi_app unknown_execution_descriptor = {
+    .magic = SSGI_MAGIC, .abi_major = SSGI_ABI_MAJOR, .abi_minor = SSGI_ABI_MINOR, .struct_size = sizeof(ssgi_app),
+    .name = "unknown_execution", .sdk_version = "", .compiler = "C", .execution = 7, .handle = handle};
+const ssgi_app *unknown_execution(void) { return &unknown_execution_descriptor; }
+
 const ssgi_app *returns_null(void) { return NULL; }

@@ -4,7 +4,9 @@ import SSGI
 ///
 /// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes two
 /// chunks, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
-/// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked).
+/// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked);
+/// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
+/// `/empty-then-body` (an empty write, then a one-chunk body).
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
     exportApplication(name: "faults") { environ, startResponse in
@@ -30,6 +32,16 @@ public func app() -> UnsafeRawPointer {
             return ["never sent"]
         case "/no-start":
             return ["never sent"]
+        case "/no-content-type":
+            startResponse("200 OK", [])
+            return ["no type\n"]
+        case "/no-content-with-body":
+            startResponse("204 No Content", [])
+            return ["a body a 204 must not have"]
+        case "/empty-then-body":
+            let write = startResponse("200 OK", [("Content-Type", "text/plain")])
+            try await write.write("")
+            return ["abc"]
         case "/stream":
             let count = Int(environ.queryString.split(separator: "=").last ?? "3") ?? 3
             startResponse("200 OK", [("Content-Type", "text/plain")])
