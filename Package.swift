@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "swiftserve", targets: ["SwiftServeCommand"]),
         .library(name: "SSGI", targets: ["SSGI"]),
         .library(name: "SwiftServe", targets: ["SwiftServe"]),
+        .library(name: "SwiftServeTesting", targets: ["SwiftServeTesting"]),
         .library(name: "barebones", type: .dynamic, targets: ["Barebones"]),
         .library(name: "environ", type: .dynamic, targets: ["EnvironApp"]),
         .library(name: "echo", type: .dynamic, targets: ["Echo"]),
@@ -24,6 +25,7 @@ let package = Package(
             name: "SwiftServe",
             dependencies: [
                 "CSSGI",
+                "SSGI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,17 +1,38 @@
 import CSSGI
+import SSGI
 
 /// An application loaded from a shared library: its descriptor, and the calls into it.
 ///
 /// The descriptor lives as long as the process, so the value can be copied freely.
 public struct LoadedApplication: @unchecked Sendable {
+    /// The descriptor the entry point returned: name, versions, startup and shutdown.
     let descriptor: UnsafePointer<ssgi_app>
+    /// The descriptor whose `handle` serves requests: the application's own, or a middleware's around it.
+    private let handler: UnsafePointer<ssgi_app>
     /// What was loaded.
     public let specifier: ApplicationSpecifier
 
     init(descriptor: UnsafePointer<ssgi_app>, specifier: ApplicationSpecifier) {
         self.descriptor = descriptor
+        self.handler = descriptor
         self.specifier = specifier
     }
+
+    private init(_ application: LoadedApplication, handler: UnsafePointer<ssgi_app>) {
+        self.descriptor = application.descriptor
+        self.handler = handler
+        self.specifier = application.specifier
+    }
+
+    /// The same application with every request checked by the SDK's `Validator` (`--validate`).
+    public func validated() -> LoadedApplication {
+        let wrapped = Validator.wrap(ForeignApplication(descriptor: UnsafeRawPointer(self.descriptor)).application)
+        let handler = exportApplication(name: self.name, wrapped).assumingMemoryBound(to: ssgi_app.self)
+        return LoadedApplication(self, handler: handler)
+    }
+
+    /// Whether requests are checked by the validator.
+    public var isValidated: Bool { self.handler != self.descriptor }
 
     /// The name the application gave itself.
     public var name: String { Self.string(self.descriptor.pointee.name, or: self.specifier.callable) }
@@ -22,7 +43,7 @@ public struct LoadedApplication: @unchecked Sendable {
     /// The ABI version it was built for.
     public var abiVersion: String { "\(self.descriptor.pointee.abi_major).\(self.descriptor.pointee.abi_minor)" }
     /// Whether its code runs on the I/O thread that receives the request.
-    public var runsInline: Bool { self.descriptor.pointee.execution == UInt32(SSGI_EXECUTION_INLINE) }
+    public var runsInline: Bool { self.handler.pointee.execution == UInt32(SSGI_EXECUTION_INLINE) }
 
     /// Runs the application's startup hook, blocking; throws its reason when it fails.
     func startup(serverSoftware: String, flags: UInt32) throws(LoadError) {
@@ -51,7 +72,7 @@ public struct LoadedApplication: @unchecked Sendable {
 
     /// Hands one request to the application.
     func handle(_ request: UnsafePointer<ssgi_request>, call: OpaquePointer) {
-        self.descriptor.pointee.handle(self.descriptor.pointee.context, request, call, ServerOperations.table)
+        self.handler.pointee.handle(self.handler.pointee.context, request, call, ServerOperations.table)
     }
 
     private static func string(_ pointer: UnsafePointer<CChar>?, or fallback: String) -> String {

@@ -1,5 +1,6 @@
 import CSSGI
 import NIOCore
+import SSGI
 
 /// A response head as the application gave it to `start_response`, checked against the
 /// specification and laid out as the bytes that go on the wire.
@@ -35,79 +36,33 @@ struct ResponseHead {
     init<Bytes: Collection<UInt8>, Headers: Sequence<(name: Bytes, value: Bytes)>>(
         status: Bytes, headers: Headers, allocator: ByteBufferAllocator
     ) throws(Violation) {
-        guard let code = Self.statusCode(status) else { throw .invalidStatus }
+        guard let code = ResponseRules.statusCode(status) else { throw .invalidStatus }
         self.statusCode = code
         self.status = allocator.buffer(bytes: status)
         self.headerLines = allocator.buffer(capacity: 256)
         for (name, value) in headers {
-            guard !name.isEmpty, name.allSatisfy(Self.isTokenByte) else { throw .invalidHeader }
-            guard value.allSatisfy(Self.isFieldValueByte) else { throw .invalidHeader }
-            switch Self.lowercased(name) {
-            case "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                "trailers", "transfer-encoding", "upgrade":
-                throw .hopByHop
-            case "content-length":
+            guard ResponseRules.isHeaderName(name), ResponseRules.isHeaderValue(value) else { throw .invalidHeader }
+            guard !ResponseRules.isHopByHop(name) else { throw .hopByHop }
+            if ResponseRules.name(name, is: "content-length") {
                 guard let length = Self.decimal(value), self.contentLength == nil || self.contentLength == length
                 else { throw .invalidHeader }
                 self.contentLength = length
-            case "server":
+            } else if ResponseRules.name(name, is: "server") {
                 self.hasServer = true
-            case "date":
+            } else if ResponseRules.name(name, is: "date") {
                 self.hasDate = true
-            default:
-                break
             }
             self.headerLines.writeBytes(name)
             self.headerLines.writeStaticString(": ")
             self.headerLines.writeBytes(value)
             self.headerLines.writeStaticString("\r\n")
         }
+        // RFC 9110 §8.6: no Content-Length on a 1xx or 204 response.
+        if self.contentLength != nil, (100..<200).contains(code) || code == 204 { throw .invalidHeader }
     }
 
     /// Whether a response with this status may carry a body (RFC 9110: not 1xx, 204 or 304).
-    var allowsBody: Bool {
-        !(100..<200).contains(self.statusCode) && self.statusCode != 204 && self.statusCode != 304
-    }
-
-    /// `NNN Reason`: three digits from 100 to 999, one space, a reason without control characters.
-    static func statusCode<Bytes: Collection<UInt8>>(_ status: Bytes) -> Int? {
-        var iterator = status.makeIterator()
-        var code = 0
-        for position in 0..<3 {
-            guard let byte = iterator.next(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            guard position > 0 || byte != UInt8(ascii: "0") else { return nil }
-            code = code * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        guard iterator.next() == UInt8(ascii: " ") else { return nil }
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F) else { return nil }
-        }
-        return code
-    }
-
-    /// RFC 9110 `tchar`.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    /// A field value byte: anything but a control character other than horizontal tab.
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
-    }
-
-    private static func lowercased<Bytes: Collection<UInt8>>(_ name: Bytes) -> String {
-        String(decoding: name.map { ($0 >= 65 && $0 <= 90) ? $0 + 32 : $0 }, as: UTF8.self)
-    }
+    var allowsBody: Bool { ResponseRules.allowsBody(status: self.statusCode) }
 
     private static func decimal<Bytes: Collection<UInt8>>(_ value: Bytes) -> Int? {
         guard !value.isEmpty, value.count <= 18 else { return nil }

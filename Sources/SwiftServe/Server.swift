@@ -21,7 +21,7 @@ public final class Server: Sendable {
     private let logger: Logger
 
     public init(application: LoadedApplication, configuration: ServerConfiguration, logger: Logger) {
-        self.application = application
+        self.application = configuration.validate ? application.validated() : application
         self.configuration = configuration
         self.logger = logger
     }
@@ -41,6 +41,9 @@ public final class Server: Sendable {
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
         )
+        if self.application.isValidated {
+            self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")
+        }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
         let context = ServerContext(

@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var accessLog: String?
     /// Print every request and response head, as `curl -v` does.
     public var debugHTTP = false
+    /// Check every request and response against the specification with the SDK's validator.
+    public var validate = false
     /// The `Server` header and `server_software` string.
     public var serverSoftware = "swiftserve"
 

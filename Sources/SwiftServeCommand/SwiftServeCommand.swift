@@ -26,6 +26,7 @@ struct SwiftServeCommand: ParsableCommand {
               swiftserve --bind 0.0.0.0:8000 --threads 4 ./libflaskish.so
               swiftserve --bind unix:/run/app.sock --access-log - ./libapp.so:app
               swiftserve --debug-http .build/debug/libenviron.so
+              swiftserve --validate .build/debug/libflaskish.so
 
             Signals: SIGINT and SIGTERM stop gracefully (requests in flight finish within
             --graceful-timeout); SIGQUIT stops at once.
@@ -52,6 +53,9 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Flag(help: "Print every request and response head, as 'curl -v' does ('>' request, '<' response).")
     var debugHTTP = false
+
+    @Flag(help: "Check every request and response against the SSGI specification, as wsgiref.validate does.")
+    var validate = false
 
     @Option(help: "Seconds a client may take to send a request head, including keep-alive waits.")
     var headerTimeout = 30
@@ -102,6 +106,7 @@ struct SwiftServeCommand: ParsableCommand {
         configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
         configuration.accessLog = self.accessLog
         configuration.debugHTTP = self.debugHTTP
+        configuration.validate = self.validate
         return configuration
     }
 

@@ -137,4 +137,12 @@ struct ResponseHeadTests {
         #expect(ResponseHead.Violation.invalidHeader.code == -4)
         #expect(ResponseHead.Violation.hopByHop.code == -5)
     }
+
+    @Test(
+        "Content-Length is refused on 1xx and 204 responses, allowed on 304",
+        arguments: ["100 Continue", "204 No Content"])
+    func contentLengthWithoutBody(status: String) throws {
+        #expect(throws: ResponseHead.Violation.invalidHeader) { try Self.head(status, [("Content-Length", "0")]) }
+        #expect(try Self.head("304 Not Modified", [("Content-Length", "12")]).contentLength == 12)
+    }
 }

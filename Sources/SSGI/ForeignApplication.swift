@@ -1,0 +1,277 @@
+import CSSGI
+import Synchronization
+
+/// An SSGI application reached through its C descriptor, callable from Swift as an
+/// `AsyncApplication`: how middleware such as the validator wraps an application loaded from a
+/// shared library, whatever language it was written in.
+///
+/// This file plays the server's part of the ABI: it lays the environ out as an `ssgi_request`,
+/// hands the application an operations table, and turns the operations back into `startResponse`,
+/// body writes and `ssgi.input` reads. With `ServerCall.swift` and `ApplicationDescriptor.swift`,
+/// it is where the SDK touches C pointers.
+public struct ForeignApplication: @unchecked Sendable {
+    private let descriptor: UnsafePointer<ssgi_app>
+
+    /// Wraps the descriptor an entry point returned; it must live as long as the process.
+    public init(descriptor: UnsafeRawPointer) {
+        self.descriptor = descriptor.assumingMemoryBound(to: ssgi_app.self)
+    }
+
+    /// The application as an `AsyncApplication`.
+    public var application: AsyncApplication {
+        { environ, startResponse in
+            try await ForeignCall(environ: environ).run(self.descriptor, startResponse: startResponse)
+        }
+    }
+}
+
+/// One request to a foreign application: the C request it reads and the events its operations send.
+private final class ForeignCall: @unchecked Sendable {
+    enum Event: Sendable {
+        case start(status: String, headers: [HTTPHeader], hasErrorInfo: Bool)
+        case write([UInt8], ForeignCompletion?)
+        case finish(failed: Bool)
+    }
+
+    let environ: Environ
+    private let request: ForeignRequest
+    private let events: AsyncStream<Event>
+    private let sink: AsyncStream<Event>.Continuation
+    /// Consumed by one task at a time: first `run`, then the body it returns.
+    private var iterator: AsyncStream<Event>.Iterator
+    /// What the application has done, as its operations report it.
+    private let state = Mutex<(started: Bool, finished: Bool, cleanup: ForeignCleanup?)>((false, false, nil))
+
+    init(environ: Environ) {
+        self.environ = environ
+        self.request = ForeignRequest(environ)
+        (self.events, self.sink) = AsyncStream.makeStream(of: Event.self)
+        self.iterator = self.events.makeAsyncIterator()
+    }
+
+    func run(_ descriptor: UnsafePointer<ssgi_app>, startResponse: StartResponse) async throws -> ResponseBody {
+        let handle = OpaquePointer(Unmanaged.passRetained(self).toOpaque())
+        descriptor.pointee.handle(descriptor.pointee.context, self.request.pointer, handle, ForeignOperations.table)
+        switch await self.iterator.next() {
+        case .start(let status, let headers, let hasErrorInfo):
+            startResponse(status, headers, errorInfo: hasErrorInfo ? ForeignApplicationError.reportedError : nil)
+        case .finish(let failed):
+            throw failed ? ForeignApplicationError.failed : ForeignApplicationError.finishedWithoutStart
+        case .write, nil:
+            throw ForeignApplicationError.finishedWithoutStart
+        }
+        return ResponseBody.stream { writer in
+            try await self.relay(to: writer, startResponse: startResponse)
+        }.onCleanup { delivered in
+            self.state.withLock { $0.cleanup }?(delivered ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
+        }
+    }
+
+    /// Forwards the application's writes until it finishes.
+    private func relay(to writer: ResponseWriter, startResponse: StartResponse) async throws {
+        while let event = await self.iterator.next() {
+            switch event {
+            case .start(let status, let headers, let hasErrorInfo):
+                startResponse(status, headers, errorInfo: hasErrorInfo ? ForeignApplicationError.reportedError : nil)
+            case .write(let bytes, let completion):
+                do {
+                    try await writer.write(bytes)
+                    completion?(Int32(SSGI_OK))
+                } catch {
+                    completion?(Int32(SSGI_E_DISCONNECTED))
+                    throw error
+                }
+            case .finish(let failed):
+                if failed { throw ForeignApplicationError.failed }
+                return
+            }
+        }
+    }
+
+    // The operations, called by the foreign application from any thread.
+
+    func startResponse(status: String, headers: [HTTPHeader], hasErrorInfo: Bool) -> Int32 {
+        let refusal: Int32? = self.state.withLock { state in
+            if state.finished { return Int32(SSGI_E_FINISHED) }
+            if state.started, !hasErrorInfo { return Int32(SSGI_E_ALREADY_STARTED) }
+            state.started = true
+            return nil
+        }
+        if let refusal { return refusal }
+        self.sink.yield(.start(status: status, headers: headers, hasErrorInfo: hasErrorInfo))
+        return Int32(SSGI_OK)
+    }
+
+    func write(_ bytes: [UInt8], completion: ForeignCompletion?) -> Int32 {
+        let refusal: Int32? = self.state.withLock { state in
+            if state.finished { return Int32(SSGI_E_FINISHED) }
+            if !state.started { return Int32(SSGI_E_NOT_STARTED) }
+            return nil
+        }
+        if let refusal { return refusal }
+        self.sink.yield(.write(bytes, completion))
+        return Int32(SSGI_OK)
+    }
+
+    func finish(failed: Bool, cleanup: ForeignCleanup?) -> Int32 {
+        let alreadyFinished = self.state.withLock { state in
+            defer {
+                state.finished = true
+                if state.cleanup == nil { state.cleanup = cleanup }
+            }
+            return state.finished
+        }
+        if alreadyFinished { return Int32(SSGI_E_FINISHED) }
+        self.sink.yield(.finish(failed: failed))
+        self.sink.finish()
+        return Int32(SSGI_OK)
+    }
+}
+
+/// Why a foreign application's request failed.
+enum ForeignApplicationError: Error, CustomStringConvertible {
+    case failed
+    case finishedWithoutStart
+    /// Stands for the error information a foreign application passed to start_response.
+    case reportedError
+
+    var description: String {
+        switch self {
+        case .failed: "the application finished the request as failed (its own error is logged above)"
+        case .finishedWithoutStart: "the application finished without calling start_response"
+        case .reportedError: "the application reported an error while replacing its response"
+        }
+    }
+}
+
+/// A foreign application's write-completion callback.
+private struct ForeignCompletion: @unchecked Sendable {
+    let function: ssgi_write_done
+    let context: UnsafeMutableRawPointer?
+
+    func callAsFunction(_ status: Int32) { self.function(self.context, status) }
+}
+
+/// A foreign application's cleanup callback.
+private struct ForeignCleanup: @unchecked Sendable {
+    let function: ssgi_cleanup
+    let context: UnsafeMutableRawPointer?
+
+    func callAsFunction(_ status: Int32) { self.function(self.context, status) }
+}
+
+/// The environ laid out as an `ssgi_request` in one allocation, freed with the call.
+private final class ForeignRequest {
+    private let storage: UnsafeMutableRawPointer
+    let pointer: UnsafePointer<ssgi_request>
+
+    init(_ environ: Environ) {
+        let fields = [
+            environ.requestMethod, environ.scriptName, environ.pathInfo, environ.queryString, environ.contentType,
+            environ.contentLengthValue, environ.serverName, environ.serverPort, environ.serverProtocol,
+            environ.remoteAddr, environ.remotePort, environ.urlScheme, environ.requestURI,
+        ]
+        let headerBytes = environ.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        let headersOffset = MemoryLayout<ssgi_request>.stride
+        let bytesOffset = headersOffset + environ.headers.count * MemoryLayout<ssgi_header>.stride
+        let byteCount = fields.reduce(headerBytes) { $0 + $1.utf8.count }
+        self.storage = UnsafeMutableRawPointer.allocate(
+            byteCount: bytesOffset + byteCount, alignment: MemoryLayout<ssgi_request>.alignment)
+        var cursor = self.storage + bytesOffset
+        func append(_ text: String) -> ssgi_bytes {
+            let start = cursor.assumingMemoryBound(to: UInt8.self)
+            let count = text.utf8.count
+            UnsafeMutableRawBufferPointer(start: cursor, count: count).copyBytes(from: text.utf8)
+            cursor += count
+            return ssgi_bytes(data: start, length: count)
+        }
+        let headers = (self.storage + headersOffset).bindMemory(to: ssgi_header.self, capacity: environ.headers.count)
+        for (index, header) in environ.headers.enumerated() {
+            (headers + index).initialize(to: ssgi_header(name: append(header.name), value: append(header.value)))
+        }
+        let cFields = fields.map(append)
+        var flags: UInt32 = 0
+        if environ.multithread { flags |= UInt32(SSGI_FLAG_MULTITHREAD) }
+        if environ.multiprocess { flags |= UInt32(SSGI_FLAG_MULTIPROCESS) }
+        if environ.runOnce { flags |= UInt32(SSGI_FLAG_RUN_ONCE) }
+        let request = self.storage.bindMemory(to: ssgi_request.self, capacity: 1)
+        request.initialize(
+            to: ssgi_request(
+                struct_size: MemoryLayout<ssgi_request>.size,
+                request_method: cFields[0], script_name: cFields[1], path_info: cFields[2], query_string: cFields[3],
+                content_type: cFields[4], content_length: cFields[5], server_name: cFields[6],
+                server_port: cFields[7], server_protocol: cFields[8], remote_addr: cFields[9],
+                remote_port: cFields[10], url_scheme: cFields[11], request_uri: cFields[12],
+                headers: environ.headers.isEmpty ? nil : UnsafePointer(headers), header_count: environ.headers.count,
+                body_length: environ.contentLength.map(Int64.init)
+                    ?? (environ.header("transfer-encoding") == nil ? 0 : -1),
+                flags: flags))
+        self.pointer = UnsafePointer(request)
+    }
+
+    deinit {
+        self.storage.deallocate()
+    }
+}
+
+/// The operations table handed to foreign applications.
+private enum ForeignOperations {
+    nonisolated(unsafe) static let table: UnsafePointer<ssgi_server_ops> = {
+        let table = UnsafeMutablePointer<ssgi_server_ops>.allocate(capacity: 1)
+        table.initialize(
+            to: ssgi_server_ops(
+                struct_size: MemoryLayout<ssgi_server_ops>.size,
+                start_response: { handle, status, headers, count, hasErrorInfo in
+                    let fields = (0..<(headers == nil ? 0 : count)).map { index in
+                        (name: headers![index].name.string, value: headers![index].value.string)
+                    }
+                    return call(handle).startResponse(
+                        status: status.string, headers: fields, hasErrorInfo: hasErrorInfo != 0)
+                },
+                write: { handle, bytes, done, context in
+                    let copy = bytes.data.map { Array(UnsafeBufferPointer(start: $0, count: bytes.length)) } ?? []
+                    return call(handle).write(
+                        copy, completion: done.map { ForeignCompletion(function: $0, context: context) })
+                },
+                read: { handle, maxLength, done, context in
+                    guard let done else { return Int32(SSGI_E_BAD_BODY) }
+                    let input = call(handle).environ.input
+                    let completion = ForeignReadCompletion(function: done, context: context)
+                    Task {
+                        do {
+                            let chunk = try await input.read(
+                                maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)
+                            chunk.withUnsafeBufferPointer { completion(ssgi_bytes($0), Int32(SSGI_OK)) }
+                        } catch {
+                            completion(
+                                ssgi_bytes(data: nil, length: 0), (error as? SSGIError)?.code ?? Int32(SSGI_E_BAD_BODY))
+                        }
+                    }
+                    return Int32(SSGI_OK)
+                },
+                finish: { handle, outcome, cleanup, context in
+                    let unmanaged = Unmanaged<ForeignCall>.fromOpaque(UnsafeRawPointer(handle!))
+                    let status = unmanaged.takeUnretainedValue().finish(
+                        failed: outcome != Int32(SSGI_FINISH_OK),
+                        cleanup: cleanup.map { ForeignCleanup(function: $0, context: context) })
+                    if status == SSGI_OK { unmanaged.release() }
+                    return status
+                },
+                log_error: { handle, message in
+                    if let handle { call(handle).environ.errors.write(message.string) }
+                }))
+        return UnsafePointer(table)
+    }()
+
+    static func call(_ handle: OpaquePointer?) -> ForeignCall {
+        Unmanaged<ForeignCall>.fromOpaque(UnsafeRawPointer(handle!)).takeUnretainedValue()
+    }
+}
+
+/// A foreign application's read callback.
+private struct ForeignReadCompletion: @unchecked Sendable {
+    let function: ssgi_read_done
+    let context: UnsafeMutableRawPointer?
+
+    func callAsFunction(_ bytes: ssgi_bytes, _ status: Int32) { self.function(self.context, bytes, status) }
+}
