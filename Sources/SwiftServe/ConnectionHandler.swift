@@ -357,6 +357,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !request.isHeadRequest {
             ResponseEncoder.writeEnd(framing: request.framing!, into: &buffer)
         }
+        var complete = true
         if case .length(let declared) = request.framing!, request.bodyBytesSent < declared, !request.isHeadRequest,
             request.responseHead!.allowsBody
         {
@@ -364,9 +365,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 "application sent \(request.bodyBytesSent) of the \(declared) body bytes it declared for \(request.requestLine): closing the connection"
             )
             request.keepAlive = false
+            complete = false
         }
         if request.framing == .closeDelimited { request.keepAlive = false }
-        self.writeFinal(buffer, of: request, cleanup: cleanup, context: context)
+        self.writeFinal(buffer, of: request, complete: complete, cleanup: cleanup, context: context)
     }
 
     /// The application failed: a generic 500 if nothing was sent, else the connection is cut.
@@ -380,7 +382,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 .internalServerError, date: self.date.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
-            self.writeFinal(buffer, of: request, cleanup: cleanup, context: context)
+            self.writeFinal(buffer, of: request, complete: false, cleanup: cleanup, context: context)
         } else {
             self.logger.error(
                 "application failed after the response to \(request.requestLine) started: closing the connection")
@@ -392,15 +394,18 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes the last bytes of a response, then moves on to the next request or closes.
+    /// `complete` says whether this ends the response the application meant to send, which is what
+    /// its cleanup is told once the bytes reached the socket.
     private func writeFinal(
-        _ buffer: ByteBuffer, of request: InFlightRequest, cleanup: CleanupCallback?, context: ChannelHandlerContext
+        _ buffer: ByteBuffer, of request: InFlightRequest, complete: Bool, cleanup: CleanupCallback?,
+        context: ChannelHandlerContext
     ) {
         if !request.keepAlive { self.closeRequested = true }
         if let cleanup {
             let promise = context.eventLoop.makePromise(of: Void.self)
             promise.futureResult.whenComplete { result in
                 switch result {
-                case .success: cleanup(Int32(SSGI_OK))
+                case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
                 case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
                 }
             }

@@ -70,6 +70,20 @@ struct BodyTests {
         #expect(try next.readResponse().status == 200)
     }
 
+    @Test("cleanup is told the response was delivered only when all of it reached the socket")
+    func cleanupStatus() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET /cleanup HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try client.readResponse().bodyText == "1234567890")
+        #expect(server.waitForLog("cleanup called: delivered=true"))
+        let short = try RawHTTPClient(port: server.port)
+        try short.send("GET /cleanup?short HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        _ = try short.readUntilClosed()
+        #expect(server.waitForLog("cleanup called: delivered=false"))
+    }
+
     @Test("Expect: 100-continue is answered when the application reads the body")
     func expectContinue() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("echo"))

@@ -6,7 +6,8 @@ import SSGI
 /// chunks, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
 /// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked);
 /// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
-/// `/empty-then-body` (an empty write, then a one-chunk body).
+/// `/empty-then-body` (an empty write, then a one-chunk body); `/cleanup[?short]` (logs what its
+/// cleanup was told).
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
     exportApplication(name: "faults") { environ, startResponse in
@@ -38,6 +39,14 @@ public func app() -> UnsafeRawPointer {
         case "/no-content-with-body":
             startResponse("204 No Content", [])
             return ["a body a 204 must not have"]
+        case "/cleanup":
+            // Declares 10 bytes; sends them all, or only 5 with ?short; logs what cleanup was told.
+            let short = environ.queryString == "short"
+            startResponse("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+            let errors = environ.errors
+            return ResponseBody(chunks: [short ? "12345" : "1234567890"]).onCleanup { delivered in
+                errors.write("cleanup called: delivered=\(delivered)")
+            }
         case "/empty-then-body":
             let write = startResponse("200 OK", [("Content-Type", "text/plain")])
             try await write.write("")
