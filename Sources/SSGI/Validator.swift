@@ -122,17 +122,21 @@ private final class ValidatedResponse: Sendable {
             self.state.withLock { state in
                 if state.violation == nil { state.violation = violation }
             }
-            let writer = self.upstream(status, headers, errorInfo: errorInfo)
-            return ResponseWriter(
-                write: { bytes in
-                    try self.count(bytes)
-                    try await writer.write(bytes)
-                },
-                writeBlocking: { bytes in
-                    try self.count(bytes)
-                    try writer.write(bytes)
-                })
+            return self.counting(self.upstream(status, headers, errorInfo: errorInfo))
         }
+    }
+
+    /// A writer that counts and checks each chunk before handing it to `writer`.
+    private func counting(_ writer: ResponseWriter) -> ResponseWriter {
+        ResponseWriter(
+            write: { bytes in
+                try self.count(bytes)
+                try await writer.write(bytes)
+            },
+            writeBlocking: { bytes in
+                try self.count(bytes)
+                try writer.write(bytes)
+            })
     }
 
     func throwIfViolated() throws(ValidationError) {
@@ -153,16 +157,7 @@ private final class ValidatedResponse: Sendable {
             counted = ResponseBody(chunks: chunks)
         case .stream(let produce):
             counted = ResponseBody.stream { writer in
-                try await produce(
-                    ResponseWriter(
-                        write: { bytes in
-                            try self.count(bytes)
-                            try await writer.write(bytes)
-                        },
-                        writeBlocking: { bytes in
-                            try self.count(bytes)
-                            try writer.write(bytes)
-                        }))
+                try await produce(self.counting(writer))
                 try self.checkLength()
             }
         }
