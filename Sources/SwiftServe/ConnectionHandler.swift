@@ -36,6 +36,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readHeldBack = false
     private var inReadLoop = false
     private var needsFlush = false
+    /// When the request head being waited for is due; nil while no head is awaited.
+    private var headDeadline: NIODeadline?
+    /// The armed header timer. It is not moved for every request: when it fires before a deadline
+    /// that moved later, it re-arms itself for that deadline.
     private var headTimer: Scheduled<Void>?
 
     /// Body bytes thrown away after a response before the server gives up and closes instead.
@@ -176,7 +180,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func startRequest(_ head: HTTPRequestHead) {
-        self.headTimer?.cancel()
+        self.headDeadline = nil
         self.activity.sawBytes = false
         self.server.trace?.request(head, from: self.connection.remoteAddr)
         if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
@@ -513,15 +517,29 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func startHeadTimer() {
-        guard let context = self.context else { return }
-        self.headTimer?.cancel()
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.headTimer = context.eventLoop.scheduleTask(in: self.server.configuration.headerTimeout) {
-            handler.value.headTimedOut()
+        let deadline = NIODeadline.now() + self.server.configuration.headerTimeout
+        self.headDeadline = deadline
+        if self.headTimer == nil {
+            self.armHeadTimer(for: deadline)
         }
     }
 
-    private func headTimedOut() {
+    private func armHeadTimer(for deadline: NIODeadline) {
+        guard let context = self.context else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.headTimer = context.eventLoop.scheduleTask(deadline: deadline) {
+            handler.value.headTimerFired()
+        }
+    }
+
+    private func headTimerFired() {
+        self.headTimer = nil
+        guard let deadline = self.headDeadline else { return }
+        if deadline > .now() {
+            self.armHeadTimer(for: deadline)
+            return
+        }
+        self.headDeadline = nil
         guard self.current == nil, self.isActive else { return }
         if self.activity.sawBytes {
             self.logger.debug("request head not received in time")
