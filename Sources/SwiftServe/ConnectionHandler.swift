@@ -117,7 +117,11 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let current = self.current {
             // The request in flight cannot be trusted to end where the client says: finish it, then close.
             self.closeRequested = true
-            if !current.requestEnded {
+            if current.responded {
+                // Its response is out and the rest of its body can no longer be found: nothing to wait for.
+                self.current = nil
+                self.close()
+            } else if !current.requestEnded {
                 current.bodyFailed = true
                 self.failPendingReads(of: current, status: Int32(SSGI_E_BAD_BODY))
             }
