@@ -95,6 +95,17 @@ struct LimitTests {
         #expect(client.peerClosed)
     }
 
+    @Test("a malformed chunk after the response to an unread body closes the connection")
+    func malformedChunkWhileDraining() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port, timeout: 5)
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+        try client.send("zz\r\nnot a chunk\r\n")
+        #expect(client.serverCloses())
+    }
+
     @Test("a request head not completed within --header-timeout is answered 408")
     func headerTimeout() throws {
         let server = try ServerProcess(
