@@ -183,7 +183,7 @@ public struct Environ: Sendable {
         }
     }
 
-    private static func equalIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
+    static func equalIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.elementsEqual(rhs.utf8) { upper($0) == upper($1) }
     }
 

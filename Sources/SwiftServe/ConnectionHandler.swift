@@ -2,6 +2,7 @@ import CSSGI
 import Logging
 import NIOCore
 import NIOHTTP1
+import SSGI
 
 /// Serves the requests of one HTTP/1.1 connection to the application, one at a time and in order.
 ///
@@ -126,7 +127,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 self.failPendingReads(of: current, status: Int32(SSGI_E_BAD_BODY))
             }
         } else {
-            self.sendError(parserError == .headerOverflow ? .headerFieldsTooLarge : .badRequest)
+            self.sendError(parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest)
         }
     }
 

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SSGI
 
 /// What a request head must say for the server to serve it unambiguously, beyond what the parser
 /// checks: answered by the server, never seen by the application.

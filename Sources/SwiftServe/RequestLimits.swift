@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SSGI
 
 /// Limits on what a client may send; a request over them is answered by the server and never
 /// reaches the application. The defaults are Gunicorn's field limits (100 fields of 8190 bytes)
@@ -19,9 +20,9 @@ public struct RequestLimits: Sendable, Hashable {
     func violation(of head: HTTPRequestHead) -> HTTPStatus? {
         let requestLineLength = head.method.rawValue.utf8.count + head.uri.utf8.count + 10
         if requestLineLength > self.requestLine { return .uriTooLong }
-        if head.headers.count > self.headerFields { return .headerFieldsTooLarge }
+        if head.headers.count > self.headerFields { return .requestHeaderFieldsTooLarge }
         for (name, value) in head.headers where name.utf8.count + value.utf8.count > self.headerFieldSize {
-            return .headerFieldsTooLarge
+            return .requestHeaderFieldsTooLarge
         }
         return nil
     }

@@ -1,4 +1,5 @@
 import NIOCore
+import SSGI
 
 /// Lays responses out as HTTP/1.1 bytes: the head in one buffer, body chunks in their framing.
 enum ResponseEncoder {
@@ -65,8 +66,8 @@ enum ResponseEncoder {
     static func writeErrorResponse(
         _ status: HTTPStatus, date: [UInt8], serverSoftware: String, into buffer: inout ByteBuffer
     ) {
-        let body = "\(status.reason)\n"
-        buffer.writeString("HTTP/1.1 \(status.code) \(status.reason)\r\n")
+        let body = "\(status.reasonPhrase)\n"
+        buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
         buffer.writeStaticString("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ")
         buffer.writeString(String(body.utf8.count))
         buffer.writeStaticString("\r\nDate: ")

@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SSGI
 import Testing
 
 @testable import SwiftServe
@@ -36,14 +37,15 @@ struct RequestLimitsTests {
     func headerCount() {
         let limits = RequestLimits()
         #expect(limits.violation(of: Self.head(headerCount: 100)) == nil)
-        #expect(limits.violation(of: Self.head(headerCount: 101)) == .headerFieldsTooLarge)
+        #expect(limits.violation(of: Self.head(headerCount: 101)) == .requestHeaderFieldsTooLarge)
     }
 
     @Test("a header field whose name and value exceed 8190 bytes is refused with 431")
     func fieldSize() {
         let limits = RequestLimits()
         #expect(limits.violation(of: Self.head(fieldName: "X-Big", valueLength: 8190 - 5)) == nil)
-        #expect(limits.violation(of: Self.head(fieldName: "X-Big", valueLength: 8190 - 4)) == .headerFieldsTooLarge)
+        #expect(
+            limits.violation(of: Self.head(fieldName: "X-Big", valueLength: 8190 - 4)) == .requestHeaderFieldsTooLarge)
     }
 
     @Test("an ordinary request is within the limits")
@@ -63,14 +65,15 @@ struct RequestLimitsTests {
         #expect(limits.violation(of: Self.head(requestLineLength: 100)) == nil)
         #expect(limits.violation(of: Self.head(requestLineLength: 101)) == .uriTooLong)
         #expect(limits.violation(of: Self.head(headerCount: 3)) == nil)
-        #expect(limits.violation(of: Self.head(headerCount: 4)) == .headerFieldsTooLarge)
+        #expect(limits.violation(of: Self.head(headerCount: 4)) == .requestHeaderFieldsTooLarge)
         #expect(limits.violation(of: Self.head(fieldName: "X-A", valueLength: 47)) == nil)
-        #expect(limits.violation(of: Self.head(fieldName: "X-A", valueLength: 48)) == .headerFieldsTooLarge)
+        #expect(limits.violation(of: Self.head(fieldName: "X-A", valueLength: 48)) == .requestHeaderFieldsTooLarge)
     }
 
     @Test("the statuses are 414 URI Too Long and 431 Request Header Fields Too Large")
     func statuses() {
-        #expect(HTTPStatus.uriTooLong == HTTPStatus(code: 414, reason: "URI Too Long"))
-        #expect(HTTPStatus.headerFieldsTooLarge == HTTPStatus(code: 431, reason: "Request Header Fields Too Large"))
+        #expect(HTTPStatus.uriTooLong == HTTPStatus(414, reasonPhrase: "URI Too Long"))
+        #expect(
+            HTTPStatus.requestHeaderFieldsTooLarge == HTTPStatus(431, reasonPhrase: "Request Header Fields Too Large"))
     }
 }

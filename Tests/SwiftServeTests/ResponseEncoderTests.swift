@@ -1,4 +1,5 @@
 import NIOCore
+import SSGI
 import Testing
 
 @testable import SwiftServe
@@ -129,7 +130,7 @@ struct ResponseEncoderTests {
 
     @Test(
         "an error response has the status line, Connection: close, and a body of just the reason",
-        arguments: [HTTPStatus.badRequest, .uriTooLong, .headerFieldsTooLarge, .internalServerError])
+        arguments: [HTTPStatus.badRequest, .uriTooLong, .requestHeaderFieldsTooLarge, .internalServerError])
     func errorResponse(status: HTTPStatus) throws {
         var buffer = ByteBufferAllocator().buffer(capacity: 256)
         ResponseEncoder.writeErrorResponse(status, date: Self.date, serverSoftware: "swiftserve", into: &buffer)
@@ -137,11 +138,11 @@ struct ResponseEncoderTests {
         let separator = try #require(text.range(of: "\r\n\r\n"))
         let head = text[..<separator.lowerBound].components(separatedBy: "\r\n")
         let body = String(text[separator.upperBound...])
-        #expect(head.first == "HTTP/1.1 \(status.code) \(status.reason)")
+        #expect(head.first == "HTTP/1.1 \(status.code) \(status.reasonPhrase)")
         #expect(head.contains("Connection: close"))
         #expect(head.contains("Date: Sun, 06 Nov 1994 08:49:37 GMT"))
         #expect(head.contains("Server: swiftserve"))
         #expect(head.contains("Content-Length: \(body.utf8.count)"))
-        #expect(body == "\(status.reason)\n")
+        #expect(body == "\(status.reasonPhrase)\n")
     }
 }
