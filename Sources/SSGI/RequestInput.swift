@@ -49,27 +49,28 @@ public final class RequestInput: @unchecked Sendable {
         }
     }
 
-    /// Reads the whole body; throws when it is longer than `limit` bytes.
+    /// Reads the whole body; throws `RequestBodyTooLarge` when it is longer than `limit` bytes.
     public func readAll(limit: Int = .max) async throws -> [UInt8] {
         var body: [UInt8] = []
         while true {
             let chunk = try await self.read()
             if chunk.isEmpty { return body }
             guard body.count + chunk.count <= limit else {
-                throw SSGIError("the request body is longer than \(limit) bytes")
+                throw RequestBodyTooLarge(limit: limit)
             }
             body += chunk
         }
     }
 
-    /// Reads the whole body, blocking the calling thread; throws when it is longer than `limit` bytes.
+    /// Reads the whole body, blocking the calling thread; throws `RequestBodyTooLarge` when it is
+    /// longer than `limit` bytes.
     public func readAll(limit: Int = .max) throws -> [UInt8] {
         var body: [UInt8] = []
         while true {
             let chunk: [UInt8] = try self.read()
             if chunk.isEmpty { return body }
             guard body.count + chunk.count <= limit else {
-                throw SSGIError("the request body is longer than \(limit) bytes")
+                throw RequestBodyTooLarge(limit: limit)
             }
             body += chunk
         }

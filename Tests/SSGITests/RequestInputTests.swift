@@ -55,14 +55,14 @@ struct RequestInputTests {
 
     @Test("readAll(limit:) throws when the body is longer than the limit")
     func readAllLimit() async throws {
-        await #expect(throws: SSGIError.self) {
+        await #expect(throws: RequestBodyTooLarge(limit: Self.body.count - 1)) {
             try await RequestInput(bytes: Self.body).readAll(limit: Self.body.count - 1)
         }
     }
 
     @Test("the blocking readAll(limit:) throws when the body is longer than the limit")
     func readAllLimitBlocking() throws {
-        #expect(throws: SSGIError.self) {
+        #expect(throws: RequestBodyTooLarge(limit: Self.body.count - 1)) {
             let _: [UInt8] = try RequestInput(bytes: Self.body).readAll(limit: Self.body.count - 1)
         }
     }
