@@ -8,9 +8,11 @@ let package = Package(
         .library(name: "SSGI", targets: ["SSGI"]),
         .library(name: "SwiftServe", targets: ["SwiftServe"]),
         .library(name: "SwiftServeTesting", targets: ["SwiftServeTesting"]),
+        .library(name: "Pyramidish", targets: ["Pyramidish"]),
         .library(name: "barebones", type: .dynamic, targets: ["Barebones"]),
         .library(name: "environ", type: .dynamic, targets: ["EnvironApp"]),
         .library(name: "echo", type: .dynamic, targets: ["Echo"]),
+        .library(name: "pyramidish", type: .dynamic, targets: ["PyramidishApp"]),
         .library(name: "faults", type: .dynamic, targets: ["Faults"]),
     ],
     dependencies: [
@@ -40,9 +42,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "Pyramidish", dependencies: ["SSGI"]),
         .target(name: "Barebones", dependencies: ["SSGI"], path: "Plugins/barebones"),
         .target(name: "EnvironApp", dependencies: ["SSGI"], path: "Plugins/environ"),
         .target(name: "Echo", dependencies: ["SSGI"], path: "Plugins/echo"),
+        .target(name: "PyramidishApp", dependencies: ["Pyramidish"], path: "Plugins/pyramidish"),
         .target(name: "Faults", dependencies: ["SSGI"], path: "Tests/Plugins/faults"),
         .target(
             name: "SwiftServeTesting",
@@ -51,6 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "SSGITests", dependencies: ["SSGI"]),
         .testTarget(name: "SwiftServeTests", dependencies: ["SwiftServe"]),
+        .testTarget(name: "PyramidishTests", dependencies: ["Pyramidish"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["SwiftServeTesting"],
