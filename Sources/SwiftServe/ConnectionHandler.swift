@@ -189,7 +189,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.activity.sawBytes = false
         self.server.trace?.request(head, from: self.connection.remoteAddr)
         if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
-            self.sendError(status)
+            self.sendError(status, toHead: head.method == .HEAD)
             return
         }
         guard let context = self.context else { return }
@@ -388,7 +388,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             request.statusCode = HTTPStatus.internalServerError.code
             var buffer = context.channel.allocator.buffer(capacity: 256)
             ResponseEncoder.writeErrorResponse(
-                .internalServerError, date: self.date.imfFixdate(),
+                .internalServerError, toHead: request.isHeadRequest, date: self.date.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
             self.writeFinal(buffer, of: request, complete: false, cleanup: cleanup, context: context)
@@ -487,12 +487,13 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Connection management
 
     /// Answers with a response of the server's own and closes the connection.
-    private func sendError(_ status: HTTPStatus) {
+    private func sendError(_ status: HTTPStatus, toHead: Bool = false) {
         guard let context = self.context, self.isActive else { return }
         self.closeRequested = true
         var buffer = context.channel.allocator.buffer(capacity: 256)
         ResponseEncoder.writeErrorResponse(
-            status, date: self.date.imfFixdate(), serverSoftware: self.server.configuration.serverSoftware,
+            status, toHead: toHead, date: self.date.imfFixdate(),
+            serverSoftware: self.server.configuration.serverSoftware,
             into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(

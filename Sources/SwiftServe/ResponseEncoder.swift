@@ -62,9 +62,11 @@ enum ResponseEncoder {
     }
 
     /// A complete response the server answers by itself (400, 408, 414, 431, 500): a short text
-    /// body that reveals nothing about the application, and Connection: close.
+    /// body that reveals nothing about the application, and Connection: close. The answer to a
+    /// HEAD request has the same head and no body.
     static func writeErrorResponse(
-        _ status: HTTPStatus, date: [UInt8], serverSoftware: String, into buffer: inout ByteBuffer
+        _ status: HTTPStatus, toHead: Bool = false, date: [UInt8], serverSoftware: String,
+        into buffer: inout ByteBuffer
     ) {
         let body = "\(status.reasonPhrase)\n"
         buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
@@ -75,6 +77,8 @@ enum ResponseEncoder {
         buffer.writeStaticString("\r\nServer: ")
         buffer.writeString(serverSoftware)
         buffer.writeStaticString("\r\nConnection: close\r\n\r\n")
-        buffer.writeString(body)
+        if !toHead {
+            buffer.writeString(body)
+        }
     }
 }

@@ -28,6 +28,18 @@ struct ApplicationErrorTests {
         #expect(try next.readResponse().bodyText == "ok\n")
     }
 
+    @Test("the 500 for a HEAD request that fails has the head of the GET answer and no body")
+    func failureOnHead() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port, timeout: 5)
+        try client.send("HEAD /throw HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        let response = try client.readResponse(forHead: true)
+        #expect(response.status == 500)
+        #expect(response.header("Content-Length") == "22")
+        #expect(client.serverCloses())
+    }
+
     @Test("an application that fails after its headers went out has its connection closed mid-body")
     func failureAfterStart() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"))

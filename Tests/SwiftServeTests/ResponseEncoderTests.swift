@@ -145,4 +145,14 @@ struct ResponseEncoderTests {
         #expect(head.contains("Content-Length: \(body.utf8.count)"))
         #expect(body == "\(status.reasonPhrase)\n")
     }
+
+    @Test("an error response to a HEAD request has the same head and no body")
+    func errorResponseToHead() {
+        var get = ByteBufferAllocator().buffer(capacity: 256)
+        ResponseEncoder.writeErrorResponse(.badRequest, date: Self.date, serverSoftware: "swiftserve", into: &get)
+        var head = ByteBufferAllocator().buffer(capacity: 256)
+        ResponseEncoder.writeErrorResponse(
+            .badRequest, toHead: true, date: Self.date, serverSoftware: "swiftserve", into: &head)
+        #expect(String(buffer: get) == String(buffer: head) + "Bad Request\n")
+    }
 }
