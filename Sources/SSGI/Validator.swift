@@ -14,7 +14,8 @@ public enum Validator {
     public static func wrap(_ application: @escaping AsyncApplication) -> AsyncApplication {
         { environ, startResponse in
             try checkEnviron(environ)
-            let response = ValidatedResponse(startResponse: startResponse)
+            let response = ValidatedResponse(
+                startResponse: startResponse, answersHead: environ.requestMethod == "HEAD")
             let body: ResponseBody
             do {
                 body = try await application(environ, response.startResponse)
@@ -108,9 +109,12 @@ private final class ValidatedResponse: Sendable {
 
     private let state = Mutex(State())
     private let upstream: StartResponse
+    /// Whether the request is HEAD, whose body may fall short of its Content-Length (§8.3).
+    private let answersHead: Bool
 
-    init(startResponse: StartResponse) {
+    init(startResponse: StartResponse, answersHead: Bool) {
         self.upstream = startResponse
+        self.answersHead = answersHead
     }
 
     var isStarted: Bool { self.state.withLock { $0.status != nil } }
@@ -186,7 +190,7 @@ private final class ValidatedResponse: Sendable {
     private func checkLength() throws(ValidationError) {
         try self.state.withLock { state throws(ValidationError) in
             if let declared = state.declaredLength, state.sentBytes != declared,
-                ResponseRules.allowsBody(status: state.status ?? 200)
+                ResponseRules.allowsBody(status: state.status ?? 200), !(self.answersHead && state.sentBytes < declared)
             {
                 throw ValidationError(
                     .contentLength, "\(state.sentBytes) body bytes sent, Content-Length declared \(declared)")

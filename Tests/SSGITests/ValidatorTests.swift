@@ -151,6 +151,21 @@ struct ValidatorTests {
         }
     }
 
+    @Test("the answer to HEAD may send fewer bytes than its Content-Length, but not more")
+    func headBody() async throws {
+        let head = Environ(requestMethod: "HEAD")
+        let response = try await self.run(
+            { _, startResponse in
+                startResponse("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+                return []
+            }, environ: head)
+        #expect(response.header("Content-Length") == "10")
+        await self.expectViolation(.contentLength, environ: head) { _, startResponse in
+            startResponse("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+            return ["too long"]
+        }
+    }
+
     @Test("more streamed body bytes than the declared Content-Length")
     func longStream() async {
         await self.expectViolation(.contentLength) { _, startResponse in
