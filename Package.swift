@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "SwiftServe", targets: ["SwiftServe"]),
         .library(name: "SwiftServeTesting", targets: ["SwiftServeTesting"]),
         .library(name: "Pyramidish", targets: ["Pyramidish"]),
+        .library(name: "Flaskish", targets: ["Flaskish"]),
         .library(name: "barebones", type: .dynamic, targets: ["Barebones"]),
         .library(name: "environ", type: .dynamic, targets: ["EnvironApp"]),
         .library(name: "echo", type: .dynamic, targets: ["Echo"]),
         .library(name: "pyramidish", type: .dynamic, targets: ["PyramidishApp"]),
+        .library(name: "flaskish", type: .dynamic, targets: ["FlaskishApp"]),
         .library(name: "faults", type: .dynamic, targets: ["Faults"]),
     ],
     dependencies: [
@@ -43,18 +45,21 @@ let package = Package(
             ]
         ),
         .target(name: "Pyramidish", dependencies: ["SSGI"]),
+        .target(name: "Flaskish", dependencies: ["SSGI"]),
         .target(name: "Barebones", dependencies: ["SSGI"], path: "Plugins/barebones"),
         .target(name: "EnvironApp", dependencies: ["SSGI"], path: "Plugins/environ"),
         .target(name: "Echo", dependencies: ["SSGI"], path: "Plugins/echo"),
         .target(name: "PyramidishApp", dependencies: ["Pyramidish"], path: "Plugins/pyramidish"),
+        .target(name: "FlaskishApp", dependencies: ["Flaskish"], path: "Plugins/flaskish"),
         .target(name: "Faults", dependencies: ["SSGI"], path: "Tests/Plugins/faults"),
         .target(
             name: "SwiftServeTesting",
             dependencies: [],
             path: "Tests/SwiftServeTesting"
         ),
-        .testTarget(name: "SSGITests", dependencies: ["SSGI"]),
+        .testTarget(name: "SSGITests", dependencies: ["SSGI", "SwiftServeTesting"]),
         .testTarget(name: "SwiftServeTests", dependencies: ["SwiftServe"]),
+        .testTarget(name: "FlaskishTests", dependencies: ["Flaskish", "SwiftServeTesting"]),
         .testTarget(name: "PyramidishTests", dependencies: ["Pyramidish"]),
         .testTarget(
             name: "EndToEndTests",

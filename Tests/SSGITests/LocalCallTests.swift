@@ -1,3 +1,4 @@
+import SwiftServeTesting
 import Testing
 
 @testable import SSGI
