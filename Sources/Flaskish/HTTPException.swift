@@ -45,9 +45,9 @@ public struct HTTPException: Error, Sendable, CustomStringConvertible {
         let page = """
             <!doctype html>
             <html lang=en>
-            <title>\(self.status.description.htmlEscaped)</title>
-            <h1>\(self.status.reasonPhrase.htmlEscaped)</h1>
-            <p>\(self.message.htmlEscaped)</p>
+            <title>\(HTMLEscaping.escape(self.status.description))</title>
+            <h1>\(HTMLEscaping.escape(self.status.reasonPhrase))</h1>
+            <p>\(HTMLEscaping.escape(self.message))</p>
 
             """
         var response = Response(page, status: self.status)

@@ -37,8 +37,8 @@ public func redirect(to location: String, code: HTTPStatus = .found) -> Response
         <html lang=en>
         <title>Redirecting...</title>
         <h1>Redirecting...</h1>
-        <p>You should be redirected automatically to the target URL: <a href="\(target.htmlEscaped)">\
-        \(location.htmlEscaped)</a>. If not, click the link.
+        <p>You should be redirected automatically to the target URL: <a href="\(HTMLEscaping.escape(target))">\
+        \(HTMLEscaping.escape(location))</a>. If not, click the link.
 
         """
     return Response(page, status: code, headers: ["Location": target])

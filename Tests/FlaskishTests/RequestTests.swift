@@ -68,10 +68,10 @@ struct RequestTests {
         #expect(malformed.text.contains("the body is not valid JSON"))
         let missing = try await call(app, "POST", "/signup", body: #"{"name": "Ada"}"#, contentType: "application/json")
         #expect(missing.statusCode == 400)
-        #expect(missing.text.contains("missing key &#39;age&#39;"))
+        #expect(missing.text.contains("missing key &#x27;age&#x27;"))
         let mistyped = try await call(
             app, "POST", "/signup", body: #"{"name": "Ada", "age": "x"}"#, contentType: "application/json")
-        #expect(mistyped.text.contains("expected Int at &#39;age&#39;"))
+        #expect(mistyped.text.contains("expected Int at &#x27;age&#x27;"))
     }
 
     @Test("a JSON body of unknown shape reads as JSONValue")
