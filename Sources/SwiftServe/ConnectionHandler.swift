@@ -35,6 +35,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isActive = true
     private var closeRequested = false
     private var readHeldBack = false
+    /// A refusal found by the parser that waits for the earlier requests on the connection.
+    private var pendingRefusal: RequestRefusal?
     private var inReadLoop = false
     private var needsFlush = false
     /// When the request head being waited for is due; nil while no head is awaited.
@@ -109,25 +111,15 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard let parserError = error as? HTTPParserError else {
+        switch error {
+        case let parserError as HTTPParserError:
+            self.refuse(RequestRefusal(parserError))
+        case ByteToMessageDecoderError.dataReceivedInErrorState:
+            // More bytes after a parse error: the refusal is already under way.
+            break
+        default:
             self.logger.debug("connection error: \(error)")
             context.close(promise: nil)
-            return
-        }
-        self.logger.debug("malformed request: \(parserError)")
-        if let current = self.current {
-            // The request in flight cannot be trusted to end where the client says: finish it, then close.
-            self.closeRequested = true
-            if current.responded {
-                // Its response is out and the rest of its body can no longer be found: nothing to wait for.
-                self.current = nil
-                self.close()
-            } else if !current.requestEnded {
-                current.bodyFailed = true
-                self.failPendingReads(of: current, status: Int32(SSGI_E_BAD_BODY))
-            }
-        } else {
-            self.sendError(parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest)
         }
     }
 
@@ -145,6 +137,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Takes a part from the parser: it waits in the queue while an earlier request is with the
     /// application or earlier parts wait, otherwise it is dispatched at once.
     private func receive(_ part: HTTPServerRequestPart) {
+        // After a malformed body nothing the client sends can be trusted to start a request.
+        if self.current?.bodyFailed == true { return }
         if !self.queued.isEmpty || self.current?.requestEnded == true {
             self.queued.append(part)
         } else {
@@ -171,7 +165,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 request.bufferedBytes += chunk.readableBytes
                 self.serviceReads(of: request)
             }
-        case .end:
+        case .end(let trailers):
+            if let trailers, let refusal = RequestHeadRules.refusal(ofTrailers: trailers) {
+                self.logger.debug("refused request: \(refusal)")
+                self.failBody(of: request, refusal: refusal)
+                return
+            }
             request.requestEnded = true
             if request.responded {
                 self.completeRequest()
@@ -188,8 +187,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.headDeadline = nil
         self.activity.sawBytes = false
         self.server.trace?.request(head, from: self.connection.remoteAddr)
-        if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
+        if let status = self.server.configuration.limits.violation(of: head) {
+            self.logger.debug("refused request: \(status.code) \(status.reasonPhrase): over the request limits")
             self.sendError(status, toHead: head.method == .HEAD)
+            return
+        }
+        if let refusal = RequestHeadRules.refusal(of: head) {
+            self.logger.debug("refused request: \(refusal)")
+            self.sendError(refusal.status, toHead: head.method == .HEAD)
             return
         }
         guard let context = self.context else { return }
@@ -214,6 +219,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.close()
             return
         }
+        if self.pendingRefusal != nil, self.queued.isEmpty {
+            self.applyPendingRefusal()
+            return
+        }
         self.startHeadTimer()
         if self.queued.isEmpty {
             self.resumeReadingIfPossible()
@@ -234,7 +243,50 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while self.isActive, !self.queued.isEmpty, self.current?.requestEnded != true {
             self.dispatch(self.queued.removeFirst())
         }
+        self.applyPendingRefusal()
         self.resumeReadingIfPossible()
+    }
+
+    // MARK: Refusing requests
+
+    /// Answers a request that broke a rule the parser checks. The error arrives after every part
+    /// parsed before it, so it concerns the request the connection reaches once the parts waiting
+    /// in `queued` are dispatched: it waits for them.
+    private func refuse(_ refusal: RequestRefusal) {
+        self.logger.debug("refused request: \(refusal)")
+        if self.pendingRefusal == nil { self.pendingRefusal = refusal }
+        self.applyPendingRefusal()
+    }
+
+    private func applyPendingRefusal() {
+        guard let refusal = self.pendingRefusal, self.queued.isEmpty, self.isActive else { return }
+        if let current = self.current {
+            // A refusal that concerns the next request waits until this one is complete.
+            guard !current.requestEnded else { return }
+            self.pendingRefusal = nil
+            self.failBody(of: current, refusal: refusal)
+        } else {
+            self.pendingRefusal = nil
+            self.sendError(refusal.status)
+        }
+    }
+
+    /// The body of the request in flight is malformed, so it cannot be trusted to end where the
+    /// client says: the server answers the refusal itself if nothing of a response went out,
+    /// otherwise the response finishes and the connection closes. Either way the application's
+    /// pending reads fail.
+    private func failBody(of request: InFlightRequest, refusal: RequestRefusal) {
+        request.bodyFailed = true
+        if request.responded {
+            // Its response is out and the rest of its body can no longer be found: nothing to wait for.
+            self.current = nil
+            self.close()
+        } else if request.framing == nil {
+            self.sendError(refusal.status, toHead: request.isHeadRequest)
+        } else {
+            self.closeRequested = true
+        }
+        self.failPendingReads(of: request, status: Int32(SSGI_E_BAD_BODY))
     }
 
     // MARK: Reading the request body
@@ -288,7 +340,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var shouldHoldBackReads: Bool {
-        if !self.queued.isEmpty { return true }
+        if !self.queued.isEmpty || self.pendingRefusal != nil { return true }
         guard let request = self.current else { return false }
         return !request.requestEnded && request.bufferedBytes >= self.server.configuration.limits.bodyBuffer
     }

@@ -50,7 +50,8 @@ struct RequestEnvironment {
         var chunked = false
         self.headers = []
         self.headers.reserveCapacity(head.headers.count)
-        for (name, value) in head.headers {
+        for (name, rawValue) in head.headers {
+            let value = Self.withoutTrailingWhitespace(rawValue)
             if name.utf8.contains(UInt8(ascii: "_")) {
                 self.droppedHeaderNames.append(name)
                 continue
@@ -141,6 +142,19 @@ struct RequestEnvironment {
             name = host[...]
         }
         return (name, port.isEmpty ? (scheme == "https" ? "443" : "80") : port)
+    }
+
+    /// A field value without the whitespace that may follow it (RFC 9110 §5.5); the parser
+    /// already removed the whitespace before it.
+    static func withoutTrailingWhitespace(_ value: String) -> String {
+        guard let last = value.utf8.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") else {
+            return value
+        }
+        var bytes = value.utf8[...]
+        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            bytes = bytes.dropLast()
+        }
+        return String(Substring(bytes))
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -56,45 +56,6 @@ struct LimitTests {
         #expect(closed)
     }
 
-    @Test(
-        "an HTTP/1.1 request without exactly one Host is answered 400",
-        arguments: ["", "Host: a\r\nHost: b\r\n"])
-    func hostRequired(hosts: String) throws {
-        let (response, closed) = try self.refusal(to: "GET / HTTP/1.1\r\n\(hosts)\r\n")
-        #expect(response.status == 400)
-        #expect(closed)
-    }
-
-    @Test("an HTTP/1.0 request without Host is served")
-    func http10WithoutHost() throws {
-        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
-        defer { server.stop() }
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("GET / HTTP/1.0\r\n\r\n")
-        #expect(try client.readResponse().status == 200)
-    }
-
-    @Test(
-        "a transfer coding other than chunked is answered 501",
-        arguments: ["gzip", "gzip, chunked", "identity"])
-    func unknownTransferCoding(coding: String) throws {
-        let (response, closed) = try self.refusal(
-            to: "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: \(coding)\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
-        #expect(response.status == 501)
-        #expect(closed)
-    }
-
-    @Test("a malformed chunked body fails the read and closes the connection")
-    func malformedChunk() throws {
-        let server = try ServerProcess(application: BuildProducts.plugin("echo"))
-        defer { server.stop() }
-        let client = try RawHTTPClient(port: server.port)
-        try client.send(
-            "POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")
-        _ = try? client.readUntilClosed()
-        #expect(client.peerClosed)
-    }
-
     @Test("a malformed chunk after the response to an unread body closes the connection")
     func malformedChunkWhileDraining() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
