@@ -41,9 +41,18 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var needsFlush = false
     /// When the request head being waited for is due; nil while no head is awaited.
     private var headDeadline: NIODeadline?
+    /// Whether `headDeadline` ends a keep-alive wait, after which a head that has started gets
+    /// the header timeout from its first byte.
+    private var headDeadlineIsKeepAlive = false
     /// The armed header timer. It is not moved for every request: when it fires before a deadline
-    /// that moved later, it re-arms itself for that deadline.
+    /// that moved later, it re-arms itself for that deadline. It is moved when the deadline moves
+    /// earlier (a keep-alive timeout shorter than the header timeout).
     private var headTimer: Scheduled<Void>?
+    private var headTimerDeadline = NIODeadline.distantFuture
+    /// Ticks while a request body is awaited, to enforce `--min-body-rate`.
+    private var bodyTimer: Scheduled<Void>?
+    /// Armed while the channel is not writable, to enforce `--send-timeout`.
+    private var sendTimer: Scheduled<Void>?
 
     /// Body bytes thrown away after a response before the server gives up and closes instead.
     private static let drainLimit = 1024 * 1024
@@ -60,17 +69,17 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         self.connection = ConnectionInfo(local: context.channel.localAddress, remote: context.channel.remoteAddress)
         self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
-        self.startHeadTimer()
+        self.waitForHead(afterKeepAlive: false)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.headTimer?.cancel()
+        self.cancelTimers()
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         self.isActive = false
-        self.headTimer?.cancel()
+        self.cancelTimers()
         self.queued.removeAll()
         if let current = self.current {
             current.call.markDisconnected()
@@ -92,12 +101,24 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.needsFlush = false
             context.flush()
         }
+        if self.bodyTimer == nil, let current = self.current, !current.requestEnded {
+            self.armBodyTimer()
+        }
         context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let current = self.current {
-            self.completeWaitingWrites(of: current, status: Int32(SSGI_OK))
+        if context.channel.isWritable {
+            self.sendTimer?.cancel()
+            self.sendTimer = nil
+            if let current = self.current {
+                self.completeWaitingWrites(of: current, status: Int32(SSGI_OK))
+            }
+        } else if self.sendTimer == nil, self.isActive {
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            self.sendTimer = context.eventLoop.scheduleTask(in: self.server.configuration.sendTimeout) {
+                handler.value.sendTimerFired()
+            }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -157,6 +178,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func receiveBody(_ part: HTTPServerRequestPart, of request: InFlightRequest) {
         switch part {
         case .body(let chunk):
+            request.receivedBodyBytes += chunk.readableBytes
             if request.responded {
                 request.drainedBytes += chunk.readableBytes
                 if request.drainedBytes > Self.drainLimit { self.close() }
@@ -223,7 +245,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.applyPendingRefusal()
             return
         }
-        self.startHeadTimer()
+        self.waitForHead(afterKeepAlive: true)
         if self.queued.isEmpty {
             self.resumeReadingIfPossible()
         } else if let context = self.context {
@@ -567,16 +589,27 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func close() {
         guard self.isActive, let context = self.context else { return }
         self.isActive = false
-        self.headTimer?.cancel()
+        self.cancelTimers()
         let channel = context.channel
         context.writeAndFlush(self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
         }
     }
 
-    private func startHeadTimer() {
-        let deadline = NIODeadline.now() + self.server.configuration.headerTimeout
+    // MARK: Timeouts
+
+    /// Starts the wait for a request head: the header timeout on a new connection, the keep-alive
+    /// timeout after a response.
+    private func waitForHead(afterKeepAlive: Bool) {
+        let configuration = self.server.configuration
+        let deadline =
+            NIODeadline.now() + (afterKeepAlive ? configuration.keepAliveTimeout : configuration.headerTimeout)
         self.headDeadline = deadline
+        self.headDeadlineIsKeepAlive = afterKeepAlive
+        if let timer = self.headTimer, deadline < self.headTimerDeadline {
+            timer.cancel()
+            self.headTimer = nil
+        }
         if self.headTimer == nil {
             self.armHeadTimer(for: deadline)
         }
@@ -585,6 +618,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func armHeadTimer(for deadline: NIODeadline) {
         guard let context = self.context else { return }
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.headTimerDeadline = deadline
         self.headTimer = context.eventLoop.scheduleTask(deadline: deadline) {
             handler.value.headTimerFired()
         }
@@ -592,7 +626,13 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func headTimerFired() {
         self.headTimer = nil
-        guard let deadline = self.headDeadline else { return }
+        guard var deadline = self.headDeadline else { return }
+        if self.headDeadlineIsKeepAlive, self.activity.sawBytes {
+            // The next request started during the keep-alive wait: its head gets the header timeout.
+            self.headDeadlineIsKeepAlive = false
+            deadline = self.activity.firstByteTime + self.server.configuration.headerTimeout
+            self.headDeadline = deadline
+        }
         if deadline > .now() {
             self.armHeadTimer(for: deadline)
             return
@@ -605,6 +645,56 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             self.close()
         }
+    }
+
+    private func armBodyTimer() {
+        guard let context = self.context, self.server.configuration.minBodyRate > 0 else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.bodyTimer = context.eventLoop.scheduleTask(in: BodyRateRule.tick) {
+            handler.value.bodyTimerFired()
+        }
+    }
+
+    private func bodyTimerFired() {
+        self.bodyTimer = nil
+        guard self.isActive, let request = self.current, !request.requestEnded, !request.bodyFailed else { return }
+        let waitingForClient = !self.shouldHoldBackReads && !(request.expectsContinue && !request.continueSent)
+        if waitingForClient { request.bodyWaitSeconds += 1 }
+        let rule = BodyRateRule(bytesPerSecond: self.server.configuration.minBodyRate)
+        guard rule.isTooSlow(received: request.receivedBodyBytes, waitedSeconds: request.bodyWaitSeconds) else {
+            self.armBodyTimer()
+            return
+        }
+        self.logger.debug(
+            "request body arrived slower than --min-body-rate \(rule.bytesPerSecond) bytes/s (\(request.receivedBodyBytes) bytes in \(request.bodyWaitSeconds) s): closing"
+        )
+        request.bodyFailed = true
+        if request.framing == nil, !request.responded {
+            self.sendError(.requestTimeout, toHead: request.isHeadRequest)
+        } else {
+            self.close()
+        }
+    }
+
+    private func sendTimerFired() {
+        self.sendTimer = nil
+        guard self.isActive, let context = self.context, !context.channel.isWritable else { return }
+        self.logger.debug(
+            "the client read nothing of the response for --send-timeout \(self.server.configuration.sendTimeout.nanoseconds / 1_000_000_000) s: closing"
+        )
+        // Nothing more can be flushed to a client that does not read: close at once.
+        self.isActive = false
+        self.cancelTimers()
+        context.close(promise: nil)
+    }
+
+    private func cancelTimers() {
+        self.headTimer?.cancel()
+        self.bodyTimer?.cancel()
+        self.sendTimer?.cancel()
+        self.headTimer = nil
+        self.bodyTimer = nil
+        self.sendTimer = nil
     }
 
     private func recordAccess(_ request: InFlightRequest) {

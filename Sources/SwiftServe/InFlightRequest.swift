@@ -19,6 +19,9 @@ final class InFlightRequest {
     var continueSent = false
     /// Bytes thrown away after the response, while waiting for the end of an unread body.
     var drainedBytes = 0
+    /// Body bytes received so far, and the seconds the server spent waiting for them (`BodyRateRule`).
+    var receivedBodyBytes = 0
+    var bodyWaitSeconds = 0
 
     // The response.
     var responseHead: ResponseHead?

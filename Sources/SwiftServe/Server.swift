@@ -52,9 +52,11 @@ public final class Server: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))
         defer { try? group.syncShutdownGracefully() }
         let registry = ConnectionRegistry()
+        let limiter = ConnectionLimiter(maximum: self.configuration.workerConnections)
+        OpenFileLimit.raise(toServe: self.configuration.workerConnections, logger: self.logger)
 
         let listeners = try self.configuration.binds.map { target in
-            try self.bind(target, group: group, context: context, registry: registry)
+            try self.bind(target, group: group, context: context, registry: registry, limiter: limiter)
         }
         let stop = StopSignal(logger: self.logger)
         stop.wait()
@@ -77,14 +79,22 @@ public final class Server: Sendable {
     }
 
     private func bind(
-        _ target: BindTarget, group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry
+        _ target: BindTarget, group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry,
+        limiter: ConnectionLimiter
     ) throws -> any Channel {
         let limits = self.configuration.limits
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 2048)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Out of file descriptors, accept again after a second instead of spinning.
+                    try channel.pipeline.syncOperations.addHandlers([AcceptBackoffHandler(), limiter.gate()])
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .childChannelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .childChannelInitializer { channel in
                 registry.add(channel)
                 let activity = ReadActivity()

@@ -57,8 +57,20 @@ struct SwiftServeCommand: ParsableCommand {
     @Flag(help: "Check every request and response against the SSGI specification, as wsgiref.validate does.")
     var validate = false
 
-    @Option(help: "Seconds a client may take to send a request head, including keep-alive waits.")
+    @Option(help: "Seconds a client may take to send a request head, from accept or from its first byte.")
     var headerTimeout = 30
+
+    @Option(help: "Seconds a kept-alive connection may wait idle for its next request.")
+    var keepAliveTimeout = 5
+
+    @Option(help: "Bytes per second a request body must average while the server waits for it; 0 turns it off.")
+    var minBodyRate = 1024
+
+    @Option(help: "Seconds a response may stay blocked on a client that does not read before the connection is closed.")
+    var sendTimeout = 60
+
+    @Option(help: "Most open connections per worker; at the cap new clients wait in the listen backlog.")
+    var workerConnections = 1000
 
     @Option(help: "Seconds requests in flight may run after SIGTERM before their connections are closed.")
     var gracefulTimeout = 30
@@ -102,7 +114,20 @@ struct SwiftServeCommand: ParsableCommand {
         guard self.headerTimeout >= 1, self.gracefulTimeout >= 0 else {
             throw UsageError(message: "--header-timeout must be at least 1 second and --graceful-timeout not negative")
         }
+        guard self.keepAliveTimeout >= 1, self.sendTimeout >= 1 else {
+            throw UsageError(message: "--keep-alive-timeout and --send-timeout must be at least 1 second")
+        }
+        guard self.minBodyRate >= 0 else {
+            throw UsageError(message: "--min-body-rate must not be negative, not \(self.minBodyRate)")
+        }
+        guard self.workerConnections >= 1 else {
+            throw UsageError(message: "--worker-connections must be at least 1, not \(self.workerConnections)")
+        }
         configuration.headerTimeout = .seconds(Int64(self.headerTimeout))
+        configuration.keepAliveTimeout = .seconds(Int64(self.keepAliveTimeout))
+        configuration.sendTimeout = .seconds(Int64(self.sendTimeout))
+        configuration.minBodyRate = self.minBodyRate
+        configuration.workerConnections = self.workerConnections
         configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
         configuration.accessLog = self.accessLog
         configuration.debugHTTP = self.debugHTTP

@@ -78,16 +78,4 @@ struct LimitTests {
         #expect(response.status == 408)
         #expect(client.serverCloses() || client.peerClosed)
     }
-
-    @Test("an idle connection is closed silently after --header-timeout")
-    func idleTimeout() throws {
-        let server = try ServerProcess(
-            application: BuildProducts.plugin("barebones"), arguments: ["--header-timeout", "1"])
-        defer { server.stop() }
-        let client = try RawHTTPClient(port: server.port)
-        try client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        #expect(try client.readResponse().status == 200)
-        #expect(try client.readUntilClosed().isEmpty)
-        #expect(client.peerClosed)
-    }
 }

@@ -27,25 +27,89 @@ public final class RawHTTPClient {
     private var buffer: [UInt8] = []
     public private(set) var peerClosed = false
 
-    /// Connects to 127.0.0.1:`port`; reads wait at most `timeout` seconds.
-    public init(port: Int, timeout: TimeInterval = 10) throws {
-        self.socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// Connects to `host` (an IPv4 or IPv6 address, 127.0.0.1 unless given) on `port`, from the
+    /// local address `source` when given (any address of 127.0.0.0/8 is this machine's, which
+    /// lets a test be a client the server does not trust); reads wait at most `timeout` seconds.
+    /// `receiveBuffer` shrinks the socket's receive buffer, for a client that reads slowly.
+    public init(
+        port: Int, host: String = "127.0.0.1", from source: String? = nil, receiveBuffer: Int? = nil,
+        timeout: TimeInterval = 10
+    ) throws {
+        let family = host.contains(":") ? AF_INET6 : AF_INET
+        self.socket = Glibc.socket(family, Int32(SOCK_STREAM.rawValue), 0)
         guard self.socket >= 0 else { throw RawHTTPClientError.system("socket", errno) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(self.socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        do {
+            if var size = receiveBuffer {
+                setsockopt(self.socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
             }
+            if let source {
+                try Self.withAddress(source, port: 0) { address, length in
+                    Glibc.bind(self.socket, address, length) == 0 ? nil : ("bind", errno)
+                }
+            }
+            try Self.withAddress(host, port: port) { address, length in
+                Glibc.connect(self.socket, address, length) == 0 ? nil : ("connect", errno)
+            }
+        } catch {
+            Glibc.close(self.socket)
+            throw error
         }
+        self.setReadTimeout(timeout)
+    }
+
+    /// Connects to the unix socket at `path`.
+    public init(unixSocket path: String, timeout: TimeInterval = 10) throws {
+        self.socket = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard self.socket >= 0 else { throw RawHTTPClientError.system("socket", errno) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            Glibc.close(self.socket)
+            throw RawHTTPClientError.malformed("unix socket path too long: \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes + [0]) }
+        let result = Self.withSocketAddress(address) { Glibc.connect(self.socket, $0, $1) }
         guard result == 0 else {
             let code = errno
             Glibc.close(self.socket)
             throw RawHTTPClientError.system("connect", code)
         }
         self.setReadTimeout(timeout)
+    }
+
+    /// Calls `body` with `host`:`port` as a socket address; `body` returns the failed call and errno, if any.
+    private static func withAddress(
+        _ host: String, port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> (String, Int32)?
+    ) throws {
+        let failure: (String, Int32)?
+        if host.contains(":") {
+            var address = sockaddr_in6()
+            address.sin6_family = sa_family_t(AF_INET6)
+            address.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
+                throw RawHTTPClientError.malformed("not an IP address: \(host)")
+            }
+            failure = Self.withSocketAddress(address, body)
+        } else {
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+                throw RawHTTPClientError.malformed("not an IP address: \(host)")
+            }
+            failure = Self.withSocketAddress(address, body)
+        }
+        if let (call, code) = failure { throw RawHTTPClientError.system(call, code) }
+    }
+
+    /// Calls `body` with `address` seen as a `sockaddr` of its size.
+    private static func withSocketAddress<Address, Result>(
+        _ address: Address, _ body: (UnsafePointer<sockaddr>, socklen_t) -> Result
+    ) -> Result {
+        withUnsafePointer(to: address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<Address>.size)) }
+        }
     }
 
     deinit {

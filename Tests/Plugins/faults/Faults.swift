@@ -5,6 +5,7 @@ import SSGI
 /// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes two
 /// chunks, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
 /// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked);
+/// `/bytes?n=N` (N bytes in 64 KiB chunks with back-pressure, for slow readers);
 /// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
 /// `/empty-then-body` (an empty write, then a one-chunk body); `/cleanup[?short]` (logs what its
 /// cleanup was told).
@@ -51,6 +52,19 @@ public func app() -> UnsafeRawPointer {
             let write = startResponse("200 OK", [("Content-Type", "text/plain")])
             try await write.write("")
             return ["abc"]
+        case "/bytes":
+            // N bytes in 64 KiB chunks, each written once the server can take it.
+            let total = Int(environ.queryString.split(separator: "=").last ?? "0") ?? 0
+            startResponse("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", String(total))])
+            return .stream { writer in
+                var remaining = total
+                let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                while remaining > 0 {
+                    let count = min(remaining, chunk.count)
+                    try await writer.write(count == chunk.count ? chunk : Array(chunk[..<count]))
+                    remaining -= count
+                }
+            }
         case "/stream":
             let count = Int(environ.queryString.split(separator: "=").last ?? "3") ?? 3
             startResponse("200 OK", [("Content-Type", "text/plain")])
