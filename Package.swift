@@ -62,7 +62,10 @@ let package = Package(
             path: "Tests/SwiftServeTesting"
         ),
         .testTarget(name: "SSGITests", dependencies: ["SSGI", "SwiftServeTesting"]),
-        .testTarget(name: "SwiftServeTests", dependencies: ["SwiftServe"]),
+        .testTarget(
+            name: "SwiftServeTests",
+            dependencies: ["SwiftServe", .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
         .testTarget(name: "DjangoishTests", dependencies: ["Djangoish"]),
         .testTarget(name: "FlaskishTests", dependencies: ["Flaskish", "SwiftServeTesting"]),
         .testTarget(name: "PyramidishTests", dependencies: ["Pyramidish"]),

@@ -67,7 +67,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        self.connection = ConnectionInfo(local: context.channel.localAddress, remote: context.channel.remoteAddress)
+        self.connection = ConnectionInfo(
+            local: context.channel.localAddress, remote: context.channel.remoteAddress,
+            trusting: self.server.configuration.forwardedAllowIPs)
         self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
         self.waitForHead(afterKeepAlive: false)
     }
@@ -148,6 +150,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if event is CloseWhenIdle {
             self.closeRequested = true
             if self.current == nil { context.close(promise: nil) }
+        } else if let header = event as? ProxyProtocolHeader {
+            self.connection = ConnectionInfo(
+                local: header.destination ?? context.channel.localAddress,
+                remote: header.source ?? context.channel.remoteAddress,
+                trusting: self.server.configuration.forwardedAllowIPs)
+            self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -221,7 +229,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         guard let context = self.context else { return }
         let environment = RequestEnvironment(
-            head: head, connection: self.connection, flags: self.server.requestFlags)
+            head: head, connection: self.connection, flags: self.server.requestFlags,
+            forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
         if !environment.droppedHeaderNames.isEmpty {
             self.logger.debug("dropped headers with '_' in their names: \(environment.droppedHeaderNames)")
         }
@@ -229,7 +238,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let call = RequestCall(
             connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: arena,
             logger: self.logger)
-        self.current = InFlightRequest(call: call, head: head)
+        let request = InFlightRequest(call: call, head: head)
+        request.remoteAddr = environment.remoteAddr
+        self.current = request
         self.server.application.handle(arena.request, call: ServerOperations.retainedHandle(call))
     }
 
@@ -699,7 +710,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func recordAccess(_ request: InFlightRequest) {
         self.server.accessLog?.record(
-            remote: self.connection.remoteAddr, date: self.date.commonLog(), requestLine: request.requestLine,
+            remote: request.remoteAddr, date: self.date.commonLog(), requestLine: request.requestLine,
             status: request.statusCode, bytes: request.bodyBytesSent)
     }
 }

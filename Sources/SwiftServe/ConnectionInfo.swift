@@ -10,8 +10,13 @@ struct ConnectionInfo: Sendable {
     var remotePort: String
     /// `ssgi.url_scheme`.
     var urlScheme: String
+    /// Whether the peer is a trusted proxy, whose forwarding headers are believed.
+    var isTrustedProxy = false
 
-    init(local: SocketAddress?, remote: SocketAddress?, urlScheme: String = "http") {
+    init(
+        local: SocketAddress?, remote: SocketAddress?, urlScheme: String = "http",
+        trusting proxies: TrustedProxies? = nil
+    ) {
         switch local {
         case .v4:
             self.serverName = local?.ipAddress ?? ""
@@ -33,5 +38,6 @@ struct ConnectionInfo: Sendable {
             self.remotePort = ""
         }
         self.urlScheme = urlScheme
+        self.isTrustedProxy = proxies?.trusts(peer: remote) ?? false
     }
 }

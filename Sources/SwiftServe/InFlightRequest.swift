@@ -9,6 +9,8 @@ final class InFlightRequest {
     /// The client asked for the connection to stay open, and nothing since said otherwise.
     var keepAlive: Bool
     let expectsContinue: Bool
+    /// REMOTE_ADDR as the application sees it (the client's, behind a trusted proxy), for the access log.
+    var remoteAddr = ""
 
     // The request body.
     var body = CircularBuffer<ByteBuffer>()

@@ -26,7 +26,9 @@ struct RequestEnvironment {
     /// SSGI_FLAG_* bits.
     var flags: UInt32
 
-    init(head: HTTPRequestHead, connection: ConnectionInfo, flags: UInt32) {
+    /// `forwardedBy` is given when the connection comes from a trusted proxy: its forwarding
+    /// headers then say who the client is and what it asked for (`ForwardedHeaders`).
+    init(head: HTTPRequestHead, connection: ConnectionInfo, flags: UInt32, forwardedBy trusted: TrustedProxies? = nil) {
         self.requestMethod = head.method.rawValue
         self.scriptName = ""
         self.requestURI = head.uri
@@ -48,6 +50,7 @@ struct RequestEnvironment {
         var contentLength: String?
         var host: String?
         var chunked = false
+        var forwarded = ForwardedHeaders()
         self.headers = []
         self.headers.reserveCapacity(head.headers.count)
         for (name, rawValue) in head.headers {
@@ -64,6 +67,8 @@ struct RequestEnvironment {
                 contentLength = contentLength ?? value
             } else if name.utf8.count == 17, name.lowercased() == "transfer-encoding" {
                 chunked = true
+            } else if trusted != nil {
+                forwarded.consider(name: name, value: value)
             }
             self.headers.append((name, value))
         }
@@ -75,8 +80,17 @@ struct RequestEnvironment {
         if let authority = Self.authority(ofAbsoluteForm: head.uri) {
             host = authority
         }
+        if let trusted {
+            let proxied = forwarded.resolve(trusting: trusted)
+            if let remoteAddr = proxied.remoteAddr {
+                self.remoteAddr = remoteAddr
+                self.remotePort = proxied.remotePort ?? ""
+            }
+            self.urlScheme = proxied.urlScheme ?? self.urlScheme
+            host = proxied.host ?? host
+        }
         if let host, !host.isEmpty {
-            (self.serverName, self.serverPort) = Self.split(host: host, scheme: connection.urlScheme)
+            (self.serverName, self.serverPort) = Self.split(host: host, scheme: self.urlScheme)
         } else {
             self.serverName = Substring(connection.serverName)
             self.serverPort = Substring(connection.serverPort)

@@ -55,8 +55,12 @@ public final class Server: Sendable {
         let limiter = ConnectionLimiter(maximum: self.configuration.workerConnections)
         OpenFileLimit.raise(toServe: self.configuration.workerConnections, logger: self.logger)
 
-        let listeners = try self.configuration.binds.map { target in
-            try self.bind(target, group: group, context: context, registry: registry, limiter: limiter)
+        let binds =
+            self.configuration.binds.map { ($0, false) } + self.configuration.proxyProtocolBinds.map { ($0, true) }
+        let listeners = try binds.map { target, proxyProtocol in
+            try self.bind(
+                target, proxyProtocol: proxyProtocol, group: group, context: context, registry: registry,
+                limiter: limiter)
         }
         let stop = StopSignal(logger: self.logger)
         stop.wait()
@@ -79,10 +83,11 @@ public final class Server: Sendable {
     }
 
     private func bind(
-        _ target: BindTarget, group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry,
-        limiter: ConnectionLimiter
+        _ target: BindTarget, proxyProtocol: Bool, group: MultiThreadedEventLoopGroup, context: ServerContext,
+        registry: ConnectionRegistry, limiter: ConnectionLimiter
     ) throws -> any Channel {
         let limits = self.configuration.limits
+        let trusted = self.configuration.forwardedAllowIPs
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 2048)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -102,6 +107,10 @@ public final class Server: Sendable {
                     let decoder = HTTPRequestDecoder(
                         leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
                         limitConfiguration: limits.decoderLimits)
+                    if proxyProtocol {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ProxyProtocolHandler(trusting: trusted, logger: context.logger))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         activity,
                         ByteToMessageHandler(decoder),
@@ -125,7 +134,7 @@ public final class Server: Sendable {
         case .tcp: address = "http://\(channel.localAddress.map(Self.describe) ?? target.description)"
         case .unix: address = target.description
         }
-        self.logger.notice("listening on \(address)")
+        self.logger.notice("listening on \(address)\(proxyProtocol ? " (PROXY protocol)" : "")")
         return channel
     }
 

@@ -26,6 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 32 * 1024, high: 64 * 1024)
     /// How long in-flight requests may run after a stop signal before their connections are closed.
     public var gracefulTimeout: TimeAmount = .seconds(30)
+    /// The peers whose `Forwarded` and `X-Forwarded-*` headers, and PROXY protocol headers, are believed.
+    public var forwardedAllowIPs = TrustedProxies.default
+    /// More sockets to listen on, where every connection starts with a PROXY protocol (v1 or v2)
+    /// header from a trusted load balancer.
+    public var proxyProtocolBinds: [BindTarget] = []
     /// Where to write the access log (Common Log Format), if anywhere: `-` is standard output.
     public var accessLog: String?
     /// Print every request and response head, as `curl -v` does.

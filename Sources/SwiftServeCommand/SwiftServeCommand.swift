@@ -39,8 +39,18 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Option(
         name: .shortAndLong,
-        help: "Listen on HOST:PORT, [IPV6]:PORT or unix:PATH; repeat to listen on several. (default: 127.0.0.1:8888)")
+        help: """
+            Listen on HOST:PORT, [IPV6]:PORT or unix:PATH; repeat to listen on several. Prefix with proxy: \
+            to expect a PROXY protocol header on every connection. (default: 127.0.0.1:8888)
+            """)
     var bind: [String] = []
+
+    @Option(
+        help: """
+            Peers whose Forwarded and X-Forwarded-* headers (and PROXY headers) are believed: addresses and \
+            CIDR networks, comma-separated, or '*'. Unix-socket peers are always trusted.
+            """)
+    var forwardedAllowIps = "127.0.0.1,::1"
 
     @Option(help: "Event-loop (I/O) threads. (default: one per core)")
     var threads: Int?
@@ -100,12 +110,26 @@ struct SwiftServeCommand: ParsableCommand {
     private func makeConfiguration() throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if !self.bind.isEmpty {
-            configuration.binds = try self.bind.map { value in
-                guard let target = BindTarget(parsing: value) else {
-                    throw UsageError(message: "malformed --bind '\(value)': use HOST:PORT, [IPV6]:PORT or unix:PATH")
+            configuration.binds = []
+            for value in self.bind {
+                let proxyProtocol = value.hasPrefix("proxy:")
+                guard let target = BindTarget(parsing: proxyProtocol ? String(value.dropFirst(6)) : value) else {
+                    throw UsageError(
+                        message:
+                            "malformed --bind '\(value)': use HOST:PORT, [IPV6]:PORT or unix:PATH, optionally after proxy:"
+                    )
                 }
-                return target
+                if proxyProtocol {
+                    configuration.proxyProtocolBinds.append(target)
+                } else {
+                    configuration.binds.append(target)
+                }
             }
+        }
+        do {
+            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps)
+        } catch {
+            throw UsageError(message: "malformed --forwarded-allow-ips: \(error)")
         }
         if let threads = self.threads {
             guard threads >= 1 else { throw UsageError(message: "--threads must be at least 1, not \(threads)") }

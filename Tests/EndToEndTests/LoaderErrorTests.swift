@@ -109,7 +109,8 @@ struct LoaderErrorTests {
         #expect(result.status == 2)
         #expect(
             result.standardError
-                == "swiftserve: error: malformed --bind 'nonsense': use HOST:PORT, [IPV6]:PORT or unix:PATH\n")
+                == "swiftserve: error: malformed --bind 'nonsense': use HOST:PORT, [IPV6]:PORT or unix:PATH, optionally after proxy:\n"
+        )
     }
 
     @Test("an address already in use")
