@@ -97,7 +97,7 @@ public final class Server: Sendable {
                     try channel.pipeline.syncOperations.addHandlers([AcceptBackoffHandler(), limiter.gate()])
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .childChannelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .childChannelInitializer { channel in
