@@ -62,6 +62,18 @@ public final class Server: Sendable {
                 target, proxyProtocol: proxyProtocol, group: group, context: context, registry: registry,
                 limiter: limiter)
         }
+        if let privileges = self.configuration.privileges {
+            do {
+                for case .unix(let path) in binds.map(\.0) {
+                    try privileges.giveOwnership(of: path)
+                }
+                try privileges.drop()
+            } catch {
+                for listener in listeners { try? listener.close().wait() }
+                throw ServerError.cannotDropPrivileges(reason: error.description)
+            }
+            self.logger.notice("serving as \(privileges)")
+        }
         let stop = StopSignal(logger: self.logger)
         stop.wait()
 
@@ -124,6 +136,9 @@ public final class Server: Sendable {
             case .tcp(let host, let port):
                 channel = try bootstrap.bind(host: host, port: port).wait()
             case .unix(let path):
+                // The socket file's mode comes from the process's umask when it is created.
+                let previous = self.configuration.unixSocketUmask.map { umask($0) }
+                defer { previous.map { _ = umask($0) } }
                 channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
             }
         } catch {
@@ -149,11 +164,14 @@ public final class Server: Sendable {
 /// Why the server could not run.
 public enum ServerError: Error, CustomStringConvertible {
     case cannotBind(BindTarget, reason: String)
+    case cannotDropPrivileges(reason: String)
 
     public var description: String {
         switch self {
         case .cannotBind(let target, let reason):
             "cannot listen on \(target): \(reason): choose another --bind, or stop what holds it"
+        case .cannotDropPrivileges(let reason):
+            reason
         }
     }
 }

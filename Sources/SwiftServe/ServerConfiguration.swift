@@ -1,5 +1,13 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Everything that shapes how the server runs, with defaults a user of Gunicorn would expect.
 public struct ServerConfiguration: Sendable {
     /// The sockets to listen on.
@@ -31,6 +39,10 @@ public struct ServerConfiguration: Sendable {
     /// More sockets to listen on, where every connection starts with a PROXY protocol (v1 or v2)
     /// header from a trusted load balancer.
     public var proxyProtocolBinds: [BindTarget] = []
+    /// The user and group to switch to once the sockets are bound (`--user`, `--group`).
+    public var privileges: Privileges?
+    /// The file-mode mask unix sockets are created with (`--umask`); nil keeps the process's.
+    public var unixSocketUmask: mode_t?
     /// Where to write the access log (Common Log Format), if anywhere: `-` is standard output.
     public var accessLog: String?
     /// Print every request and response head, as `curl -v` does.

@@ -58,6 +58,15 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevel = .info
 
+    @Option(help: "Switch to this user (a name or a uid) once the sockets are bound.")
+    var user: String?
+
+    @Option(help: "Switch to this group (a name or a gid) once the sockets are bound. (default: the user's group)")
+    var group: String?
+
+    @Option(help: "File-mode mask for unix sockets, in octal, such as 007 to let only the owner and group connect.")
+    var umask: String?
+
     @Option(help: "Write an access log in Common Log Format to FILE, or '-' for standard output.")
     var accessLog: String?
 
@@ -153,6 +162,20 @@ struct SwiftServeCommand: ParsableCommand {
         configuration.minBodyRate = self.minBodyRate
         configuration.workerConnections = self.workerConnections
         configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
+        if self.user != nil || self.group != nil {
+            do {
+                configuration.privileges = try Privileges(user: self.user, group: self.group)
+            } catch {
+                throw UsageError(message: error.description)
+            }
+        }
+        if let umask = self.umask {
+            let digits = umask.hasPrefix("0o") ? umask.dropFirst(2) : umask[...]
+            guard !digits.isEmpty, digits.count <= 4, let mask = mode_t(digits, radix: 8), mask <= 0o777 else {
+                throw UsageError(message: "malformed --umask '\(umask)': give an octal mask such as 007 or 0o077")
+            }
+            configuration.unixSocketUmask = mask
+        }
         configuration.accessLog = self.accessLog
         configuration.debugHTTP = self.debugHTTP
         configuration.validate = self.validate
