@@ -39,6 +39,19 @@ public enum ApplicationLoader {
         return LoadedApplication(descriptor: descriptor, specifier: specifier)
     }
 
+    /// Checks the descriptor an entry point linked into this process returns, as `load` does for
+    /// a library's: for a server and an application built as one executable, and for fuzzing.
+    public static func load(linked entryPoint: () -> UnsafeRawPointer?, named name: String) throws(LoadError)
+        -> LoadedApplication
+    {
+        let specifier = ApplicationSpecifier(path: "(linked)", callable: name)
+        guard let descriptor = entryPoint()?.assumingMemoryBound(to: ssgi_app.self) else {
+            throw .entryPointReturnedNull(symbol: name, path: specifier.path)
+        }
+        try Self.check(descriptor, specifier)
+        return LoadedApplication(descriptor: descriptor, specifier: specifier)
+    }
+
     private static func check(_ descriptor: UnsafePointer<ssgi_app>, _ specifier: ApplicationSpecifier)
         throws(LoadError)
     {

@@ -28,8 +28,7 @@ public final class Server: Sendable {
 
     /// The `ssgi.*` flags every request carries.
     var requestFlags: UInt32 {
-        let multithread = self.configuration.threads > 1 || !self.application.runsInline
-        return multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
+        ServerContext.requestFlags(application: self.application, configuration: self.configuration)
     }
 
     /// Starts the application, serves until SIGINT or SIGTERM (graceful) or SIGQUIT (immediate),
@@ -98,8 +97,7 @@ public final class Server: Sendable {
         _ target: BindTarget, proxyProtocol: Bool, group: MultiThreadedEventLoopGroup, context: ServerContext,
         registry: ConnectionRegistry, limiter: ConnectionLimiter
     ) throws -> any Channel {
-        let limits = self.configuration.limits
-        let trusted = self.configuration.forwardedAllowIPs
+        let pipeline = ConnectionPipeline(server: context)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 2048)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -114,20 +112,8 @@ public final class Server: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .childChannelInitializer { channel in
                 registry.add(channel)
-                let activity = ReadActivity()
                 return channel.eventLoop.makeCompletedFuture {
-                    let decoder = HTTPRequestDecoder(
-                        leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
-                        limitConfiguration: limits.decoderLimits)
-                    if proxyProtocol {
-                        try channel.pipeline.syncOperations.addHandler(
-                            ProxyProtocolHandler(trusting: trusted, logger: context.logger))
-                    }
-                    try channel.pipeline.syncOperations.addHandlers([
-                        activity,
-                        ByteToMessageHandler(decoder),
-                        ConnectionHandler(server: context, activity: activity),
-                    ])
+                    try pipeline.configure(channel, proxyProtocol: proxyProtocol)
                 }
             }
         let channel: any Channel

@@ -1,3 +1,4 @@
+import CSSGI
 import Logging
 
 /// What every connection shares: the application, the configuration and the logs.
@@ -20,5 +21,12 @@ final class ServerContext: Sendable {
         self.accessLog = accessLog
         self.trace = configuration.debugHTTP ? HTTPTrace() : nil
         self.logger = logger
+    }
+
+    /// The `ssgi.*` flags for `application` served with `configuration`: multithread when more
+    /// than one I/O thread runs, or the application's code does not run on the I/O thread.
+    static func requestFlags(application: LoadedApplication, configuration: ServerConfiguration) -> UInt32 {
+        let multithread = configuration.threads > 1 || !application.runsInline
+        return multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
     }
 }

@@ -1,0 +1,76 @@
+import Logging
+import NIOCore
+import NIOEmbedded
+import SwiftServe
+
+/// libFuzzer's entry point: one input is one connection to the server's real request path.
+///
+/// The first byte chooses how the rest arrives: bit 0 sets a `proxy:` listener (the bytes start
+/// with a PROXY protocol header), bits 1–7 the size of the pieces the bytes arrive in (0: all at
+/// once), so that every parser state meets a read boundary. The bytes go through the pipeline
+/// `Server` puts on every connection (`ConnectionPipeline`: PROXY header, parser, the server's
+/// rules, environ building, the C boundary) into `FuzzApplication`, which checks the server's
+/// promises and reads every body. Time then jumps two minutes, firing every timeout, and the
+/// connection closes. Crashes, sanitizer reports, leaks and broken promises are findings.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzRequestPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = UnsafeBufferPointer(start: data, count: size)
+    guard let options = input.first else { return 0 }
+    let bytes = input.dropFirst()
+    let channel = EmbeddedChannel()
+    do {
+        try Fuzzing.pipeline.configure(channel, proxyProtocol: options & 1 == 1)
+        try channel.connect(to: Fuzzing.peer).wait()
+    } catch {
+        fatalError("the pipeline could not be set up: \(error)")
+    }
+    let piece = Int(options >> 1)
+    var output = ByteBuffer()
+    var offset = bytes.startIndex
+    while offset < bytes.endIndex, channel.isActive {
+        let end = piece == 0 ? bytes.endIndex : min(bytes.endIndex, offset + piece)
+        _ = try? channel.writeInbound(ByteBuffer(bytes: bytes[offset..<end]))
+        channel.embeddedEventLoop.run()
+        Fuzzing.collect(channel, into: &output)
+        offset = end
+    }
+    channel.embeddedEventLoop.advanceTime(by: .seconds(120))
+    Fuzzing.collect(channel, into: &output)
+    _ = try? channel.finish(acceptAlreadyClosed: true)
+    channel.embeddedEventLoop.run()
+    Fuzzing.check(output)
+    return 0
+}
+
+/// What every input shares: the application, loaded once, and the pipeline around it.
+enum Fuzzing {
+    static let pipeline: ConnectionPipeline = {
+        do {
+            let application = try ApplicationLoader.load(linked: FuzzApplication.entryPoint, named: "fuzz")
+            var configuration = ServerConfiguration()
+            configuration.threads = 1
+            return ConnectionPipeline(
+                application: application, configuration: configuration,
+                logger: Logger(label: "fuzz", factory: { _ in SwiftLogNoOpLogHandler() }))
+        } catch {
+            fatalError("the fuzz application did not load: \(error)")
+        }
+    }()
+
+    /// A trusted peer, so that the forwarding headers are read too.
+    static let peer = try! SocketAddress(ipAddress: "127.0.0.1", port: 40000)
+
+    /// Appends what the server wrote.
+    static func collect(_ channel: EmbeddedChannel, into output: inout ByteBuffer) {
+        while var written = try? channel.readOutbound(as: ByteBuffer.self) {
+            output.writeBuffer(&written)
+        }
+    }
+
+    /// What the server wrote on a connection is nothing, or responses: it starts with a status line.
+    static func check(_ output: ByteBuffer) {
+        guard output.readableBytes > 0 else { return }
+        let start = output.getString(at: output.readerIndex, length: min(9, output.readableBytes)) ?? ""
+        precondition("HTTP/1.1 ".hasPrefix(start), "the server's output starts with \(start.debugDescription)")
+    }
+}
