@@ -17,14 +17,6 @@ public struct RawResponse: Sendable {
     }
 
     public var bodyText: String { String(decoding: self.body, as: UTF8.self) }
-
-    /// The body as the `environ` example writes it: a JSON object of strings.
-    public func environ() throws -> [String: String] {
-        guard let environ = try JSONSerialization.jsonObject(with: Data(self.body)) as? [String: String] else {
-            throw RawHTTPClientError.malformed("not an environ: \(self.bodyText)")
-        }
-        return environ
-    }
 }
 
 /// A plain socket client that writes exactly the bytes a test gives it and reads responses
