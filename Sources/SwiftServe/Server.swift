@@ -13,8 +13,8 @@ import NIOPosix
     import Darwin
 #endif
 
-/// The swiftserve server: binds the sockets, starts the application and serves it over HTTP/1.1
-/// until a signal stops it.
+/// The swiftserve server: starts the application and serves it over HTTP/1.1 on listening
+/// sockets until a signal stops it.
 public final class Server: Sendable {
     private let application: LoadedApplication
     private let configuration: ServerConfiguration
@@ -32,9 +32,21 @@ public final class Server: Sendable {
         return multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
     }
 
-    /// Starts the application, serves until SIGINT or SIGTERM (graceful) or SIGQUIT (immediate),
-    /// then stops it. Throws when the application fails to start or a socket cannot be bound.
+    /// Binds the configuration's sockets, then serves as `run(on:)` does.
     public func run() throws {
+        let sockets = try self.configuration.binds.map { target throws(ServerError) in try ListenSocket.bind(target) }
+        try self.run(on: sockets)
+    }
+
+    /// Starts the application, serves it on `sockets` in this one process until SIGINT or SIGTERM
+    /// (graceful) or SIGQUIT (immediate), then stops it. Throws when the application fails to start.
+    public func run(on sockets: [ListenSocket]) throws {
+        // Without a master there is nothing to reload or resize: these signals must not stop the process.
+        let unsupported = SignalObserver([SIGHUP, SIGTTIN, SIGTTOU], label: "swiftserve.unsupported-signals") {
+            [logger] number in
+            logger.warning("\(SignalName.of(number)) ignored: this server runs in one process")
+        }
+        defer { unsupported.cancel() }
         ServerOperations.applicationLogger.withLockedValue { $0 = self.logger }
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: self.requestFlags)
         defer { self.application.shutdown() }
@@ -52,40 +64,54 @@ public final class Server: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))
         defer { try? group.syncShutdownGracefully() }
         let registry = ConnectionRegistry()
-
-        let listeners = try self.configuration.binds.map { target in
-            try self.bind(target, group: group, context: context, registry: registry)
-        }
         let stop = StopSignal(logger: self.logger)
+        defer { stop.cancel() }
+        let reopen = SignalObserver([SIGUSR1], label: "swiftserve.reopen") { [logger] _ in
+            guard let accessLog else { return }
+            do {
+                try accessLog.reopen()
+                logger.info("received SIGUSR1: reopened the access log")
+            } catch {
+                logger.error("received SIGUSR1: \(error)")
+            }
+        }
+        defer { reopen.cancel() }
+
+        let acceptor = SocketAcceptor(
+            sockets: sockets, bootstrap: self.connectionBootstrap(group: group, context: context, registry: registry),
+            logger: self.logger)
+        acceptor.start()
+        for socket in sockets {
+            self.logger.notice("listening on \(socket.address)")
+        }
         stop.wait()
 
-        for listener in listeners {
-            try? listener.close().wait()
-        }
+        acceptor.stop()
         if stop.isGraceful {
             self.logger.info("stopping: waiting for requests in flight")
             let drained = registry.closeAllWhenIdle(on: group.next())
             let deadline = group.next().scheduleTask(in: self.configuration.gracefulTimeout) {
                 registry.closeAll()
             }
+            stop.whenImmediate { registry.closeAll() }
             try? drained.wait()
             deadline.cancel()
         } else {
             registry.closeAll()
         }
         self.logger.info("stopped")
+        sockets.forEach { $0.removeCreatedFile() }
     }
 
-    private func bind(
-        _ target: BindTarget, group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry
-    ) throws -> any Channel {
+    /// How accepted connections become channels: the HTTP pipeline on an event loop of `group`.
+    private func connectionBootstrap(
+        group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry
+    ) -> ClientBootstrap {
         let limits = self.configuration.limits
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 2048)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: false)
-            .childChannelInitializer { channel in
+        return ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.allowRemoteHalfClosure, value: false)
+            .channelInitializer { channel in
                 registry.add(channel)
                 let activity = ReadActivity()
                 return channel.eventLoop.makeCompletedFuture {
@@ -99,31 +125,6 @@ public final class Server: Sendable {
                     ])
                 }
             }
-        let channel: any Channel
-        do {
-            switch target {
-            case .tcp(let host, let port):
-                channel = try bootstrap.bind(host: host, port: port).wait()
-            case .unix(let path):
-                channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
-            }
-        } catch {
-            throw ServerError.cannotBind(target, reason: "\(error)")
-        }
-        let address: String
-        switch target {
-        case .tcp: address = "http://\(channel.localAddress.map(Self.describe) ?? target.description)"
-        case .unix: address = target.description
-        }
-        self.logger.notice("listening on \(address)")
-        return channel
-    }
-
-    private static func describe(_ address: SocketAddress) -> String {
-        let ip = address.ipAddress ?? "?"
-        let port = address.port ?? 0
-        if case .v6 = address { return "[\(ip)]:\(port)" }
-        return "\(ip):\(port)"
     }
 }
 
