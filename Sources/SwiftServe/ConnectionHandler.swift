@@ -193,6 +193,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func startRequest(_ head: HTTPRequestHead) {
         self.headDeadline = nil
         self.activity.sawBytes = false
+        self.server.requestStarted?()
         self.server.trace?.request(head, from: self.connection.remoteAddr)
         if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
             self.sendError(status, toHead: head.method == .HEAD)

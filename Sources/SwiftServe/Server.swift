@@ -14,7 +14,7 @@ import NIOPosix
 #endif
 
 /// The swiftserve server: starts the application and serves it over HTTP/1.1 on listening
-/// sockets until a signal stops it.
+/// sockets until a signal stops it, in a process of its own (`--workers 0`) or in each worker.
 public final class Server: Sendable {
     private let application: LoadedApplication
     private let configuration: ServerConfiguration
@@ -26,10 +26,13 @@ public final class Server: Sendable {
         self.logger = logger
     }
 
-    /// The `ssgi.*` flags every request carries.
-    var requestFlags: UInt32 {
+    /// The `ssgi.*` flags every request carries; a worker is one of several processes that may
+    /// serve the application at once (during a reload, if not always).
+    func requestFlags(asWorker: Bool) -> UInt32 {
         let multithread = self.configuration.threads > 1 || !self.application.runsInline
-        return multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
+        var flags: UInt32 = multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
+        if asWorker { flags |= UInt32(SSGI_FLAG_MULTIPROCESS) }
+        return flags
     }
 
     /// Binds the configuration's sockets, then serves as `run(on:)` does.
@@ -41,14 +44,22 @@ public final class Server: Sendable {
     /// Starts the application, serves it on `sockets` in this one process until SIGINT or SIGTERM
     /// (graceful) or SIGQUIT (immediate), then stops it. Throws when the application fails to start.
     public func run(on sockets: [ListenSocket]) throws {
-        // Without a master there is nothing to reload or resize: these signals must not stop the process.
+        // Reloading and resizing need a master; without one these signals must not stop the process.
         let unsupported = SignalObserver([SIGHUP, SIGTTIN, SIGTTOU], label: "swiftserve.unsupported-signals") {
             [logger] number in
-            logger.warning("\(SignalName.of(number)) ignored: this server runs in one process")
+            logger.warning("\(SignalName.of(number)) ignored: it needs workers (run with --workers 1 or more)")
         }
         defer { unsupported.cancel() }
+        try self.serve(on: sockets, worker: nil)
+        sockets.forEach { $0.removeCreatedFile() }
+    }
+
+    /// Serves on `sockets` until stopped; `worker`, when this process is one, hears when the
+    /// server is ready and of every request.
+    func serve(on sockets: [ListenSocket], worker: Worker?) throws {
         ServerOperations.applicationLogger.withLockedValue { $0 = self.logger }
-        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: self.requestFlags)
+        let flags = self.requestFlags(asWorker: worker != nil)
+        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         defer { self.application.shutdown() }
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
@@ -58,9 +69,11 @@ public final class Server: Sendable {
         }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
+        var requestStarted: (@Sendable () -> Void)?
+        if let worker, worker.countsRequests { requestStarted = { worker.requestStarted() } }
         let context = ServerContext(
-            application: self.application, configuration: self.configuration, requestFlags: self.requestFlags,
-            accessLog: accessLog, logger: self.logger)
+            application: self.application, configuration: self.configuration, requestFlags: flags,
+            accessLog: accessLog, requestStarted: requestStarted, logger: self.logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))
         defer { try? group.syncShutdownGracefully() }
         let registry = ConnectionRegistry()
@@ -81,10 +94,14 @@ public final class Server: Sendable {
             sockets: sockets, bootstrap: self.connectionBootstrap(group: group, context: context, registry: registry),
             logger: self.logger)
         acceptor.start()
-        for socket in sockets {
-            self.logger.notice("listening on \(socket.address)")
+        if worker == nil {
+            for socket in sockets {
+                self.logger.notice("listening on \(socket.address)")
+            }
         }
+        worker?.serverStarted(group: group, stop: stop)
         stop.wait()
+        worker?.serverStopping()
 
         acceptor.stop()
         if stop.isGraceful {
@@ -100,7 +117,6 @@ public final class Server: Sendable {
             registry.closeAll()
         }
         self.logger.info("stopped")
-        sockets.forEach { $0.removeCreatedFile() }
     }
 
     /// How accepted connections become channels: the HTTP pipeline on an event loop of `group`.
