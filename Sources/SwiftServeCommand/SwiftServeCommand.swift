@@ -24,7 +24,7 @@ struct SwiftServeCommand: ParsableCommand {
             Examples:
               swiftserve .build/release/libbarebones.so:app
               swiftserve --bind 0.0.0.0:8000 --workers 4 ./libflaskish.so
-              swiftserve --bind unix:/run/app.sock --access-log - ./libapp.so:app
+              swiftserve --bind unix:/run/app.sock --access-log - --pid /run/app.pid ./libapp.so:app
               swiftserve --reload --debug-http .build/debug/libenviron.so
               swiftserve --workers 0 --validate .build/debug/libflaskish.so
 
@@ -38,6 +38,8 @@ struct SwiftServeCommand: ParsableCommand {
             workers load the library afresh, then the old ones finish their requests and stop);
             SIGTTIN and SIGTTOU add and remove a worker; SIGUSR1 reopens the access log.
 
+            Started by systemd socket activation (LISTEN_FDS), the server listens on the sockets
+            it is given instead of --bind.
             """,
         version: SwiftServeVersion.current
     )
@@ -77,6 +79,9 @@ struct SwiftServeCommand: ParsableCommand {
     @Flag(help: "Reload as on SIGHUP when the application's library changes, also when it is replaced by a rename.")
     var reload = false
 
+    @Option(name: .customLong("pid"), help: "Write the server's process id to FILE; it is removed at exit.")
+    var pidFile: String?
+
     @Option(help: ArgumentHelp(visibility: .private))
     var workerSockets: Int?
 
@@ -109,28 +114,42 @@ struct SwiftServeCommand: ParsableCommand {
         if let socketCount = self.workerSockets {
             Self.runWorker(socketCount: socketCount, command: self, logger: logger)
         }
+        var pidFile: PidFile?
         do {
             let configuration = try self.makeConfiguration()
             let arbiter = try self.makeArbiterConfiguration()
             let specifier = try ApplicationSpecifier(parsing: self.application ?? "")
+            let activated = try SocketActivation.takeSockets()
+            if activated != nil, !self.bind.isEmpty {
+                throw UsageError(
+                    message:
+                        "--bind cannot be used under systemd socket activation (LISTEN_FDS): the .socket unit says where to listen"
+                )
+            }
+            if let path = self.pidFile {
+                pidFile = PidFile(path: path)
+                try pidFile?.create()
+            }
             if self.workers == 0 {
                 let application = try ApplicationLoader.load(specifier)
-                try Server(application: application, configuration: configuration, logger: logger)
-                    .run(on: Self.bind(configuration.binds))
+                let sockets = try activated ?? Self.bind(configuration.binds)
+                try Server(application: application, configuration: configuration, logger: logger).run(on: sockets)
             } else {
+                let sockets = try activated ?? Self.bind(configuration.binds)
                 try Arbiter(
-                    specifier: specifier, sockets: Self.bind(configuration.binds), configuration: arbiter,
+                    specifier: specifier, sockets: sockets, configuration: arbiter,
                     workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
                 ).run()
             }
-        } catch let error as LoadError {
-            Self.fail(error.description, exitCode: error.exitCode)
-        } catch let error as UsageError {
-            Self.fail(error.message, exitCode: 2)
-        } catch let error as ArbiterError {
-            Self.fail(error.message, exitCode: error.exitCode)
+            pidFile?.remove()
         } catch {
-            Self.fail("\(error)", exitCode: 1)
+            pidFile?.remove()
+            switch error {
+            case let error as LoadError: Self.fail(error.description, exitCode: error.exitCode)
+            case let error as UsageError: Self.fail(error.message, exitCode: 2)
+            case let error as ArbiterError: Self.fail(error.message, exitCode: error.exitCode)
+            default: Self.fail("\(error)", exitCode: 1)
+            }
         }
     }
 

@@ -20,6 +20,9 @@ enum CFixtures {
     static let versionTwo: Result<String, CompileError> = compile(
         "version", as: "version-two", defines: ["VERSION=\"two\""])
 
+    /// The compiled `socket_activate.c`: starts a command as systemd socket activation does.
+    static let socketActivate: Result<String, CompileError> = compile("socket_activate", executable: true)
+
     struct CompileError: Error, CustomStringConvertible {
         var description: String
     }

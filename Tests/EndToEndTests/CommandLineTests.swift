@@ -25,10 +25,10 @@ struct CommandLineTests {
     @Test("--help describes the workers and the signals")
     func helpProcesses() throws {
         let text = try CommandResult.swiftserve(["--help"]).outputText
-        for option in ["--workers", "--timeout", "--max-requests", "--max-requests-jitter", "--reload"] {
+        for option in ["--workers", "--timeout", "--max-requests", "--max-requests-jitter", "--reload", "--pid"] {
             #expect(text.contains(option), "\(option)")
         }
-        for signal in ["SIGHUP", "SIGTTIN", "SIGTTOU", "SIGUSR1", "SIGQUIT"] {
+        for signal in ["SIGHUP", "SIGTTIN", "SIGTTOU", "SIGUSR1", "SIGQUIT", "LISTEN_FDS"] {
             #expect(text.contains(signal), "\(signal)")
         }
         #expect(!text.contains("--worker-sockets"))
