@@ -19,7 +19,8 @@ public struct ConnectionPipeline: Sendable {
     public init(application: LoadedApplication, configuration: ServerConfiguration, logger: Logger) {
         self.server = ServerContext(
             application: application, configuration: configuration,
-            requestFlags: ServerContext.requestFlags(application: application, configuration: configuration),
+            requestFlags: ServerContext.requestFlags(
+                application: application, configuration: configuration, asWorker: false),
             accessLog: nil, logger: logger)
     }
 

@@ -6,8 +6,9 @@
     import Darwin
 #endif
 
-/// The user and group the server switches to once its sockets are bound (`--user`, `--group`),
-/// as Gunicorn does: a server started as root to bind port 80 then serves as an ordinary user.
+/// The user and group the server serves as (`--user`, `--group`), as with Gunicorn: a server
+/// started as root binds port 80, gives its unix sockets to the user and group, and each worker
+/// (or the one process of `--workers 0`) switches to them before it loads the application.
 public struct Privileges: Sendable, Hashable {
     /// The user to become, and its name when it has one (for the supplementary groups).
     public let uid: uid_t?
@@ -52,7 +53,7 @@ public struct Privileges: Sendable, Hashable {
 
     /// Gives a file (a unix socket the server created) to the user and group, so that they can
     /// still remove it and proxies in the group can connect.
-    func giveOwnership(of path: String) throws(Failure) {
+    public func giveOwnership(of path: String) throws(Failure) {
         guard chown(path, self.uid ?? uid_t.max, self.gid ?? gid_t.max) == 0 else {
             throw Failure(description: "cannot give \(path) to \(self): \(String(cString: strerror(errno)))")
         }
@@ -60,7 +61,7 @@ public struct Privileges: Sendable, Hashable {
 
     /// Switches the process to the group, then the user, for good: the supplementary groups
     /// become the user's (or just the group), and the switch is checked to be irreversible.
-    func drop() throws(Failure) {
+    public func drop() throws(Failure) {
         if let gid = self.gid {
             let groups =
                 if let name = self.userName { initgroups(name, gid) } else {

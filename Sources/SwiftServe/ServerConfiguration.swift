@@ -39,7 +39,8 @@ public struct ServerConfiguration: Sendable {
     /// More sockets to listen on, where every connection starts with a PROXY protocol (v1 or v2)
     /// header from a trusted load balancer.
     public var proxyProtocolBinds: [BindTarget] = []
-    /// The user and group to switch to once the sockets are bound (`--user`, `--group`).
+    /// The user and group to serve as, switched to after binding and before loading the
+    /// application (`--user`, `--group`).
     public var privileges: Privileges?
     /// The file-mode mask unix sockets are created with (`--umask`); nil keeps the process's.
     public var unixSocketUmask: mode_t?

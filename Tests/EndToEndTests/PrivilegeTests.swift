@@ -2,34 +2,43 @@ import Foundation
 import SwiftServeTesting
 import Testing
 
-/// `--user`, `--group` and `--umask`: the server binds, gives its unix sockets to the user and
-/// group, then serves as them, for good.
+/// `--user`, `--group` and `--umask`: the master binds and gives its unix sockets to the user and
+/// group; every worker (or the one process of `--workers 0`) then switches to them for good before
+/// it loads the application.
 @Suite("Privileges")
 struct PrivilegeTests {
     static func socketPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-\(name)-\(getpid()).sock").path
     }
 
-    /// The real, effective, saved and file-system ids of `process` from /proc (`Uid:` or `Gid:`).
-    static func ids(_ key: String, of server: ServerProcess) throws -> [String] {
-        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+    /// The real, effective, saved and file-system ids of process `pid` from /proc (`Uid:` or `Gid:`).
+    static func ids(_ key: String, of pid: pid_t) throws -> [String] {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("\(key):") })
         return line.split(whereSeparator: \.isWhitespace).dropFirst().map(String.init)
     }
 
     @Test(
-        "--user and --group switch every id for good after binding, and the unix socket goes to them",
+        "--user and --group switch every id of every worker for good, and the unix socket goes to them",
         .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"))
     func dropPrivileges() throws {
         let path = Self.socketPath("privileges")
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"),
-            arguments: ["--bind", "unix:\(path)", "--user", "nobody", "--group", "nogroup", "--umask", "007"])
+            arguments: [
+                "--workers", "2", "--bind", "unix:\(path)", "--user", "nobody", "--group", "nogroup", "--umask", "007",
+            ])
         defer { server.stop() }
-        #expect(server.waitForLog("serving as nobody:65534"))
-        #expect(try Self.ids("Uid", of: server) == ["65534", "65534", "65534", "65534"])
-        #expect(try Self.ids("Gid", of: server) == ["65534", "65534", "65534", "65534"])
-        #expect(try Self.ids("Groups", of: server) == ["65534"])
+        #expect(server.waitForLog("workers serve as nobody:65534"))
+        let workers = server.workerPIDs
+        #expect(workers.count == 2)
+        for worker in workers {
+            #expect(try Self.ids("Uid", of: worker) == ["65534", "65534", "65534", "65534"])
+            #expect(try Self.ids("Gid", of: worker) == ["65534", "65534", "65534", "65534"])
+            #expect(try Self.ids("Groups", of: worker) == ["65534"])
+        }
+        // The master runs no application code, and keeps the privileges it was started with.
+        #expect(try Self.ids("Uid", of: server.pid) == ["0", "0", "0", "0"])
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect(attributes[.ownerAccountID] as? Int == 65534)
         #expect(attributes[.groupOwnerAccountID] as? Int == 65534)
@@ -40,13 +49,15 @@ struct PrivilegeTests {
     }
 
     @Test(
-        "--user alone takes the user's own group",
+        "with --workers 0 the one process switches after binding; --user alone takes the user's own group",
         .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"))
-    func userGroup() throws {
-        let server = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--user", "65534"])
+    func singleProcess() throws {
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0", "--user", "65534"])
         defer { server.stop() }
         #expect(server.waitForLog("serving as nobody:65534"))
-        #expect(try Self.ids("Gid", of: server) == ["65534", "65534", "65534", "65534"])
+        #expect(try Self.ids("Uid", of: server.pid) == ["65534", "65534", "65534", "65534"])
+        #expect(try Self.ids("Gid", of: server.pid) == ["65534", "65534", "65534", "65534"])
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse().status == 200)
