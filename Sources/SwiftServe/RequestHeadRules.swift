@@ -7,10 +7,20 @@ enum RequestHeadRules {
     /// The status to refuse `head` with, or nil when it may be served.
     static func refusal(of head: HTTPRequestHead) -> HTTPStatus? {
         // RFC 9112 §3.2: an HTTP/1.1 request carries exactly one Host.
-        if head.version.minor >= 1, head.headers["host"].count != 1 { return .badRequest }
+        var hosts = 0
+        var codings = 0
+        var onlyChunked = true
+        for (name, value) in head.headers {
+            if ResponseRules.name(name.utf8, is: "host") {
+                hosts += 1
+            } else if ResponseRules.name(name.utf8, is: "transfer-encoding") {
+                codings += 1
+                onlyChunked = onlyChunked && ResponseRules.name(value.utf8, is: "chunked")
+            }
+        }
+        if head.version.minor >= 1, hosts != 1 { return .badRequest }
         // The only transfer coding the server decodes is chunked; anything else cannot be framed.
-        let codings = head.headers["transfer-encoding"]
-        if !codings.isEmpty, codings.count > 1 || codings[0].lowercased() != "chunked" { return .notImplemented }
+        if codings > 0, codings > 1 || !onlyChunked { return .notImplemented }
         return nil
     }
 }
