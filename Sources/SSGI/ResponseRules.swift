@@ -56,8 +56,10 @@ public enum ResponseRules {
     /// Whether `name` equals `lowercaseName` without regard to ASCII case.
     @inlinable
     public static func name<Bytes: Collection<UInt8>>(_ name: Bytes, is lowercaseName: StaticString) -> Bool {
-        lowercaseName.withUTF8Buffer { wanted in
-            name.count == wanted.count && zip(name, wanted).allSatisfy { lowercased($0) == $1 }
+        // Most names differ in length: those are told apart before a byte is compared.
+        guard name.count == lowercaseName.utf8CodeUnitCount else { return false }
+        return lowercaseName.withUTF8Buffer { wanted in
+            zip(name, wanted).allSatisfy { lowercased($0) == $1 }
         }
     }
 

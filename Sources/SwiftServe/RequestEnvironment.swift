@@ -85,7 +85,9 @@ struct RequestEnvironment {
 
     /// The path-and-query part of a request target: absolute-form `http://host/p?q` becomes `/p?q`.
     static func originForm(_ uri: String) -> Substring {
-        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+        // Origin form, by far the most common, is told by its first byte.
+        guard uri.utf8.first != UInt8(ascii: "/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://")
+        else {
             return uri[...]
         }
         let authorityAndPath = uri[uri.index(colon, offsetBy: 3)...]
@@ -97,7 +99,8 @@ struct RequestEnvironment {
     /// The authority of an absolute-form target (`http://example.com:8080/p` gives
     /// `example.com:8080`), or nil for any other form.
     static func authority(ofAbsoluteForm uri: String) -> String? {
-        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+        guard uri.utf8.first != UInt8(ascii: "/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://")
+        else {
             return nil
         }
         let rest = uri[uri.index(colon, offsetBy: 3)...]
