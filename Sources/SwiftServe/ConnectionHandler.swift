@@ -334,7 +334,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 completion?(Int32(SSGI_OK))
                 return
             }
-            buffer = self.commit(request, knownLength: nil, allocator: context.channel.allocator)
+            buffer = self.commit(request, knownLength: nil, context: context)
         } else {
             buffer = context.channel.allocator.buffer(capacity: chunk.count + 16)
         }
@@ -371,7 +371,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var buffer: ByteBuffer
         if request.framing == nil {
             let known = request.deferredChunk?.readableBytes ?? 0
-            buffer = self.commit(request, knownLength: known, allocator: context.channel.allocator)
+            buffer = self.commit(request, knownLength: known, context: context)
         } else {
             buffer = context.channel.allocator.buffer(capacity: 5)
         }
@@ -452,7 +452,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Decides the framing, lays out the head, and returns a buffer holding it (and the held-back
     /// first chunk) for more body bytes to be appended: the whole of a small response goes to the
     /// channel as one buffer.
-    private func commit(_ request: InFlightRequest, knownLength: Int?, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private func commit(_ request: InFlightRequest, knownLength: Int?, context: ChannelHandlerContext) -> ByteBuffer {
         let head = request.responseHead!
         let framing: ResponseFraming
         var addContentLength: Int?
@@ -478,14 +478,25 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             clientIsHTTP10: request.clientIsHTTP10, serverHeaders: self.serverHeaders, into: &self.headBytes)
         var buffer = self.spareResponse
         self.spareResponse = ByteBuffer()
-        let deferredBytes = request.deferredChunk?.readableBytes ?? 0
+        var deferredBytes = request.deferredChunk?.readableBytes ?? 0
+        // A large first chunk is not copied behind the head: it follows it in a write of its own,
+        // and the two leave in one gathering write at the flush.
+        let sendsDeferredApart = deferredBytes > Self.spareCapacity && !request.isHeadRequest && framing.isRaw
+        if sendsDeferredApart { deferredBytes = 0 }
         if buffer.capacity == 0 {
-            buffer = allocator.buffer(capacity: max(1024, self.headBytes.count + deferredBytes + 16))
+            buffer = context.channel.allocator.buffer(capacity: max(1024, self.headBytes.count + deferredBytes + 16))
         } else {
             buffer.clear(minimumCapacity: self.headBytes.count + deferredBytes + 16)
         }
         buffer.writeBytes(self.headBytes)
         self.server.trace?.response(buffer)
+        if sendsDeferredApart, let deferred = request.deferredChunk {
+            request.deferredChunk = nil
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.recycle(buffer)
+            request.bodyBytesSent += deferred.readableBytes
+            return deferred
+        }
         if var deferred = request.deferredChunk {
             request.deferredChunk = nil
             self.appendBody(deferred.readableBytesView, of: request, to: &buffer)
