@@ -31,6 +31,11 @@ public func exportApplication(
 }
 
 /// Exports an asynchronous application, run on Swift concurrency, to the server.
+///
+/// Each request's task starts on the server's I/O thread that received the request and runs
+/// there until it first suspends, then continues on the global concurrent executor: an
+/// application that answers without awaiting anything is served without a thread hop. It must
+/// not block, and long computation before its first suspension holds up that I/O thread.
 public func exportApplication(
     name: String = "app",
     startup: (@Sendable () async throws -> Void)? = nil,
