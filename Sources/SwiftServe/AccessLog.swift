@@ -10,17 +10,35 @@ import NIOConcurrencyHelpers
 
 /// The access log: one line per response in Common Log Format, to standard output or a file.
 final class AccessLog: @unchecked Sendable {
-    /// Written only under `lock`.
-    private let file: UnsafeMutablePointer<FILE>
+    /// Written and replaced only under `lock`.
+    private var file: UnsafeMutablePointer<FILE>
+    private let destination: String
     private let lock = NIOLock()
 
     /// Opens `destination` (`-` for standard output) for appending.
     init(destination: String) throws {
-        let file = destination == "-" ? fdopen(STDOUT_FILENO, "a") : fopen(destination, "a")
+        self.destination = destination
+        self.file = try Self.open(destination)
+    }
+
+    /// Opens the file again by its name, after a log rotation moved it away (SIGUSR1); standard
+    /// output stays as it is.
+    func reopen() throws {
+        guard self.destination != "-" else { return }
+        let file = try Self.open(self.destination)
+        let old = self.lock.withLock {
+            defer { self.file = file }
+            return self.file
+        }
+        fclose(old)
+    }
+
+    private static func open(_ destination: String) throws -> UnsafeMutablePointer<FILE> {
+        let file = destination == "-" ? fdopen(STDOUT_FILENO, "a") : fopen(destination, "ae")
         guard let file else {
             throw AccessLogError(path: destination, reason: String(cString: strerror(errno)))
         }
-        self.file = file
+        return file
     }
 
     /// `host - - [date] "request line" status bytes`.

@@ -22,6 +22,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Asks a connection to close once its current response is done (graceful stop).
     struct CloseWhenIdle: Sendable {}
 
+    /// How long a kept-alive connection with no request in progress is left open after a stop
+    /// asks it to close. Its client may have sent the next request already: answered (with
+    /// `Connection: close`), it goes through; closed under it, it would fail. A connection quiet
+    /// this long is closed.
+    static let drainQuietPeriod: TimeAmount = .seconds(1)
+
     private let server: ServerContext
     private let activity: ReadActivity
     private var context: ChannelHandlerContext?
@@ -144,7 +150,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is CloseWhenIdle {
             self.closeRequested = true
-            if self.current == nil { context.close(promise: nil) }
+            self.closeWhenQuiet()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -197,6 +203,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func startRequest(_ head: HTTPRequestHead) {
         self.headDeadline = nil
         self.activity.sawBytes = false
+        self.server.requestStarted?()
         self.server.trace?.request(head, from: self.connection.remoteAddr)
         if let status = self.server.configuration.limits.violation(of: head) ?? RequestHeadRules.refusal(of: head) {
             self.sendError(status, toHead: head.method == .HEAD)
@@ -578,6 +585,19 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let channel = context.channel
         context.writeAndFlush(self.wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(promise: nil)
+        }
+    }
+
+    /// Closes the connection once it has been quiet for `drainQuietPeriod`, unless bytes arrive
+    /// first: a request, which is then the last one, or the start of one, which gets the time
+    /// the header timeout gives it.
+    private func closeWhenQuiet() {
+        guard self.current == nil, self.queued.isEmpty, let context = self.context else { return }
+        let reads = self.activity.reads
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.drainQuietPeriod) {
+            let handler = handler.value
+            if handler.current == nil, handler.queued.isEmpty, handler.activity.reads == reads { handler.close() }
         }
     }
 

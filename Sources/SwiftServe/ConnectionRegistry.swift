@@ -3,11 +3,27 @@ import NIOCore
 
 /// The open connections, so that a graceful stop can ask each to finish and wait until they have.
 final class ConnectionRegistry: Sendable {
-    private let state = NIOLockedValueBox<(channels: [ObjectIdentifier: any Channel], idle: [EventLoopPromise<Void>])>(
-        ([:], []))
+    private struct State {
+        var channels: [ObjectIdentifier: any Channel] = [:]
+        var idle: [EventLoopPromise<Void>] = []
+        /// A graceful stop has begun: a connection accepted now is asked to close as well.
+        var draining = false
+    }
 
+    private let state = NIOLockedValueBox(State())
+
+    /// Registers a connection; called before its handlers are added.
     func add(_ channel: any Channel) {
-        self.state.withLockedValue { $0.channels[ObjectIdentifier(channel)] = channel }
+        let draining = self.state.withLockedValue { state in
+            state.channels[ObjectIdentifier(channel)] = channel
+            return state.draining
+        }
+        if draining {
+            // After the channel initializer has added the connection handler.
+            channel.eventLoop.execute {
+                channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.CloseWhenIdle())
+            }
+        }
         channel.closeFuture.whenComplete { _ in
             let waiters: [EventLoopPromise<Void>] = self.state.withLockedValue { state in
                 state.channels[ObjectIdentifier(channel)] = nil
@@ -23,6 +39,7 @@ final class ConnectionRegistry: Sendable {
     func closeAllWhenIdle(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
         let channels: [any Channel] = self.state.withLockedValue { state in
+            state.draining = true
             if !state.channels.isEmpty { state.idle.append(promise) }
             return Array(state.channels.values)
         }

@@ -1,16 +1,20 @@
 import NIOCore
 
 /// Sits before the HTTP parser and notes that bytes arrived, so that a header timeout can tell a
-/// half-sent request head (answered 408) from an idle connection (closed silently).
+/// half-sent request head (answered 408) from an idle connection (closed silently), and a
+/// graceful stop a quiet connection from one whose client is sending.
 final class ReadActivity: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     /// Set on every read; cleared by the connection handler when a request head is complete.
     var sawBytes = false
+    /// The reads so far, so that a stop can tell whether a connection stayed quiet for a while.
+    var reads = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         self.sawBytes = true
+        self.reads &+= 1
         context.fireChannelRead(data)
     }
 }

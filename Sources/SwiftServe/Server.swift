@@ -13,8 +13,8 @@ import NIOPosix
     import Darwin
 #endif
 
-/// The swiftserve server: binds the sockets, starts the application and serves it over HTTP/1.1
-/// until a signal stops it.
+/// The swiftserve server: starts the application and serves it over HTTP/1.1 on listening
+/// sockets until a signal stops it, in a process of its own (`--workers 0`) or in each worker.
 public final class Server: Sendable {
     private let application: LoadedApplication
     private let configuration: ServerConfiguration
@@ -26,17 +26,40 @@ public final class Server: Sendable {
         self.logger = logger
     }
 
-    /// The `ssgi.*` flags every request carries.
-    var requestFlags: UInt32 {
+    /// The `ssgi.*` flags every request carries; a worker is one of several processes that may
+    /// serve the application at once (during a reload, if not always).
+    func requestFlags(asWorker: Bool) -> UInt32 {
         let multithread = self.configuration.threads > 1 || !self.application.runsInline
-        return multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
+        var flags: UInt32 = multithread ? UInt32(SSGI_FLAG_MULTITHREAD) : 0
+        if asWorker { flags |= UInt32(SSGI_FLAG_MULTIPROCESS) }
+        return flags
     }
 
-    /// Starts the application, serves until SIGINT or SIGTERM (graceful) or SIGQUIT (immediate),
-    /// then stops it. Throws when the application fails to start or a socket cannot be bound.
+    /// Binds the configuration's sockets, then serves as `run(on:)` does.
     public func run() throws {
+        let sockets = try self.configuration.binds.map { target throws(ServerError) in try ListenSocket.bind(target) }
+        try self.run(on: sockets)
+    }
+
+    /// Starts the application, serves it on `sockets` in this one process until SIGINT or SIGTERM
+    /// (graceful) or SIGQUIT (immediate), then stops it. Throws when the application fails to start.
+    public func run(on sockets: [ListenSocket]) throws {
+        // Reloading and resizing need a master; without one these signals must not stop the process.
+        let unsupported = SignalObserver([SIGHUP, SIGTTIN, SIGTTOU], label: "swiftserve.unsupported-signals") {
+            [logger] number in
+            logger.warning("\(SignalName.of(number)) ignored: it needs workers (run with --workers 1 or more)")
+        }
+        defer { unsupported.cancel() }
+        try self.serve(on: sockets, worker: nil)
+        sockets.forEach { $0.removeCreatedFile() }
+    }
+
+    /// Serves on `sockets` until stopped; `worker`, when this process is one, hears when the
+    /// server is ready and of every request.
+    func serve(on sockets: [ListenSocket], worker: Worker?) throws {
         ServerOperations.applicationLogger.withLockedValue { $0 = self.logger }
-        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: self.requestFlags)
+        let flags = self.requestFlags(asWorker: worker != nil)
+        try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         defer { self.application.shutdown() }
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
@@ -46,28 +69,48 @@ public final class Server: Sendable {
         }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
+        var requestStarted: (@Sendable () -> Void)?
+        if let worker, worker.countsRequests { requestStarted = { worker.requestStarted() } }
         let context = ServerContext(
-            application: self.application, configuration: self.configuration, requestFlags: self.requestFlags,
-            accessLog: accessLog, logger: self.logger)
+            application: self.application, configuration: self.configuration, requestFlags: flags,
+            accessLog: accessLog, requestStarted: requestStarted, logger: self.logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))
         defer { try? group.syncShutdownGracefully() }
         let registry = ConnectionRegistry()
-
-        let listeners = try self.configuration.binds.map { target in
-            try self.bind(target, group: group, context: context, registry: registry)
-        }
         let stop = StopSignal(logger: self.logger)
-        stop.wait()
-
-        for listener in listeners {
-            try? listener.close().wait()
+        defer { stop.cancel() }
+        let reopen = SignalObserver([SIGUSR1], label: "swiftserve.reopen") { [logger] _ in
+            guard let accessLog else { return }
+            do {
+                try accessLog.reopen()
+                logger.info("received SIGUSR1: reopened the access log")
+            } catch {
+                logger.error("received SIGUSR1: \(error)")
+            }
         }
+        defer { reopen.cancel() }
+
+        let acceptor = SocketAcceptor(
+            sockets: sockets, bootstrap: self.connectionBootstrap(group: group, context: context, registry: registry),
+            logger: self.logger)
+        acceptor.start()
+        if worker == nil {
+            for socket in sockets {
+                self.logger.notice("listening on \(socket.address)")
+            }
+        }
+        worker?.serverStarted(group: group, stop: stop)
+        stop.wait()
+        worker?.serverStopping()
+
+        acceptor.stop()
         if stop.isGraceful {
             self.logger.info("stopping: waiting for requests in flight")
             let drained = registry.closeAllWhenIdle(on: group.next())
             let deadline = group.next().scheduleTask(in: self.configuration.gracefulTimeout) {
                 registry.closeAll()
             }
+            stop.whenImmediate { registry.closeAll() }
             try? drained.wait()
             deadline.cancel()
         } else {
@@ -76,16 +119,15 @@ public final class Server: Sendable {
         self.logger.info("stopped")
     }
 
-    private func bind(
-        _ target: BindTarget, group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry
-    ) throws -> any Channel {
+    /// How accepted connections become channels: the HTTP pipeline on an event loop of `group`.
+    private func connectionBootstrap(
+        group: MultiThreadedEventLoopGroup, context: ServerContext, registry: ConnectionRegistry
+    ) -> ClientBootstrap {
         let limits = self.configuration.limits
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 2048)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.allowRemoteHalfClosure, value: false)
-            .childChannelInitializer { channel in
+        return ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.allowRemoteHalfClosure, value: false)
+            .channelInitializer { channel in
                 registry.add(channel)
                 let activity = ReadActivity()
                 return channel.eventLoop.makeCompletedFuture {
@@ -99,31 +141,6 @@ public final class Server: Sendable {
                     ])
                 }
             }
-        let channel: any Channel
-        do {
-            switch target {
-            case .tcp(let host, let port):
-                channel = try bootstrap.bind(host: host, port: port).wait()
-            case .unix(let path):
-                channel = try bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).wait()
-            }
-        } catch {
-            throw ServerError.cannotBind(target, reason: "\(error)")
-        }
-        let address: String
-        switch target {
-        case .tcp: address = "http://\(channel.localAddress.map(Self.describe) ?? target.description)"
-        case .unix: address = target.description
-        }
-        self.logger.notice("listening on \(address)")
-        return channel
-    }
-
-    private static func describe(_ address: SocketAddress) -> String {
-        let ip = address.ipAddress ?? "?"
-        let port = address.port ?? 0
-        if case .v6 = address { return "[\(ip)]:\(port)" }
-        return "\(ip):\(port)"
     }
 }
 

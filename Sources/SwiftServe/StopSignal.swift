@@ -11,37 +11,68 @@ import NIOConcurrencyHelpers
 #endif
 
 /// Waits for the signals that stop the server, as Gunicorn reads them: SIGINT and SIGTERM stop
-/// gracefully, SIGQUIT at once.
-final class StopSignal: @unchecked Sendable {
+/// gracefully, SIGQUIT at once. A graceful stop can still be cut short by a later SIGQUIT, and the
+/// server can stop itself (a worker whose master is gone).
+final class StopSignal: Sendable {
+    private struct State {
+        /// Nil while running, then whether the stop asked for is graceful.
+        var graceful: Bool?
+        var whenImmediate: [@Sendable () -> Void] = []
+    }
+
     private let semaphore = DispatchSemaphore(value: 0)
-    private let graceful = NIOLockedValueBox(true)
-    /// Set up in `init`, cancelled in `wait`; the handlers touch only `graceful` and `semaphore`.
-    private let sources: [any DispatchSourceSignal]
+    private let state = NIOLockedValueBox(State())
+    private let logger: Logger
+    private let observer: NIOLockedValueBox<SignalObserver?> = NIOLockedValueBox(nil)
 
     init(logger: Logger) {
-        let queue = DispatchQueue(label: "swiftserve.signals")
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM, SIGQUIT] {
-            signal(number, SIG_IGN)
-            sources.append(DispatchSource.makeSignalSource(signal: number, queue: queue))
+        self.logger = logger
+        let observer = SignalObserver([SIGINT, SIGTERM, SIGQUIT], label: "swiftserve.signals") { [self] number in
+            let graceful = number != SIGQUIT
+            self.logger.notice(
+                "received \(SignalName.of(number)): \(graceful ? "stopping gracefully" : "stopping at once")")
+            self.stop(graceful: graceful)
         }
-        self.sources = sources
-        for (source, graceful) in zip(sources, [true, true, false]) {
-            source.setEventHandler { [self] in
-                logger.notice("received \(graceful ? "a graceful" : "an immediate") stop signal")
-                self.graceful.withLockedValue { $0 = graceful }
-                self.semaphore.signal()
-            }
-            source.resume()
-        }
+        self.observer.withLockedValue { $0 = observer }
     }
 
-    /// Blocks until a stop signal arrives.
+    /// Stops the server as the signal would; the first stop wins, except that an immediate stop
+    /// cuts a graceful one short.
+    func stop(graceful: Bool) {
+        let (first, escalated): (Bool, [@Sendable () -> Void]) = self.state.withLockedValue { state in
+            let first = state.graceful == nil
+            guard first || (state.graceful == true && !graceful) else { return (false, []) }
+            state.graceful = graceful
+            guard !graceful else { return (first, []) }
+            defer { state.whenImmediate = [] }
+            return (first, state.whenImmediate)
+        }
+        if first { self.semaphore.signal() }
+        escalated.forEach { $0() }
+    }
+
+    /// Blocks until the server is asked to stop.
     func wait() {
         self.semaphore.wait()
-        self.sources.forEach { $0.cancel() }
     }
 
-    /// Whether the signal asked for a graceful stop.
-    var isGraceful: Bool { self.graceful.withLockedValue { $0 } }
+    /// Whether the stop asked for is graceful.
+    var isGraceful: Bool { self.state.withLockedValue { $0.graceful ?? true } }
+
+    /// Runs `action` when the stop turns immediate, or now if it already has.
+    func whenImmediate(_ action: @escaping @Sendable () -> Void) {
+        let now: Bool = self.state.withLockedValue { state in
+            guard state.graceful == false else {
+                state.whenImmediate.append(action)
+                return false
+            }
+            return true
+        }
+        if now { action() }
+    }
+
+    /// Stops listening for the signals, once the server has stopped.
+    func cancel() {
+        self.observer.withLockedValue { $0?.cancel() }
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import SwiftServeTesting
 
-/// The C plugins of `Fixtures/`, compiled with `cc` against `ssgi.h` alone, once per test run.
+/// The C programs of `Fixtures/`, compiled with `cc` (plugins against `ssgi.h` alone), once per
+/// test run.
 enum CFixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -12,28 +13,41 @@ enum CFixtures {
     /// The compiled `broken_descriptors.c`: entry points the loader must refuse.
     static let brokenDescriptors: Result<String, CompileError> = compile("broken_descriptors")
 
+    /// Two builds of `version.c`, answering `version one` and `version two`: two releases of a
+    /// library to swap under a running server.
+    static let versionOne: Result<String, CompileError> = compile(
+        "version", as: "version-one", defines: ["VERSION=\"one\""])
+    static let versionTwo: Result<String, CompileError> = compile(
+        "version", as: "version-two", defines: ["VERSION=\"two\""])
+
+    /// The compiled `socket_activate.c`: starts a command as systemd socket activation does.
+    static let socketActivate: Result<String, CompileError> = compile("socket_activate", executable: true)
+
     struct CompileError: Error, CustomStringConvertible {
         var description: String
     }
 
-    private static func compile(_ name: String) -> Result<String, CompileError> {
+    private static func compile(
+        _ name: String, as product: String? = nil, defines: [String] = [], executable: Bool = false
+    ) -> Result<String, CompileError> {
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftserve-c-fixtures-\(getpid())")
         try? FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let library = output.appendingPathComponent("lib\(name).so").path
+        let product = product ?? name
+        let path = output.appendingPathComponent(executable ? product : "lib\(product).so").path
         let source = packageRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/\(name).c").path
         let include = packageRoot.appendingPathComponent("Sources/CSSGI/include").path
+        let kind = executable ? [] : ["-shared", "-fPIC"]
         do {
             let result = try CommandResult.run(
                 "/usr/bin/env",
-                [
-                    "cc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-I", include, source, "-o",
-                    library,
-                ])
+                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror"] + kind
+                    + defines.map { "-D\($0)" }
+                    + ["-I", include, source, "-o", path])
             guard result.status == 0 else {
                 return .failure(CompileError(description: "cc failed for \(name).c:\n\(result.standardError)"))
             }
-            return .success(library)
+            return .success(path)
         } catch {
             return .failure(CompileError(description: "cannot run cc: \(error)"))
         }

@@ -22,6 +22,52 @@ struct CommandLineTests {
         #expect(result.outputText.contains("--debug-http"))
     }
 
+    @Test("--help describes the workers and the signals")
+    func helpProcesses() throws {
+        let text = try CommandResult.swiftserve(["--help"]).outputText
+        for option in ["--workers", "--timeout", "--max-requests", "--max-requests-jitter", "--reload", "--pid"] {
+            #expect(text.contains(option), "\(option)")
+        }
+        for signal in ["SIGHUP", "SIGTTIN", "SIGTTOU", "SIGUSR1", "SIGQUIT", "LISTEN_FDS"] {
+            #expect(text.contains(signal), "\(signal)")
+        }
+        #expect(!text.contains("--worker-sockets"))
+    }
+
+    @Test(
+        "a process option that cannot be used is refused in one line",
+        arguments: [
+            (["--workers", "-1"], "--workers must be 0 (one process, without a master) or more, not -1"),
+            (["--timeout", "-5"], "--timeout must be 0 (never) or more, not -5"),
+            (["--max-requests", "-1"], "--max-requests must be 0 (never) or more, not -1"),
+            (
+                ["--max-requests-jitter", "-2", "--max-requests", "5"],
+                "--max-requests-jitter must be 0 (never) or more, not -2"
+            ),
+            (
+                ["--max-requests-jitter", "10"],
+                "--max-requests-jitter needs --max-requests: it adds to each worker's limit"
+            ),
+            (
+                ["--workers", "0", "--reload"],
+                "--reload needs workers, which --workers 0 does without: use --workers 1 or more"
+            ),
+            (
+                ["--workers", "0", "--timeout", "10"],
+                "--timeout needs workers, which --workers 0 does without: use --workers 1 or more"
+            ),
+            (
+                ["--workers", "0", "--max-requests", "9"],
+                "--max-requests needs workers, which --workers 0 does without: use --workers 1 or more"
+            ),
+        ])
+    func badProcessOption(arguments: [String], message: String) throws {
+        let result = try CommandResult.swiftserve(
+            arguments + ["--bind", "127.0.0.1:0", BuildProducts.plugin("barebones")])
+        #expect(result.status == 2)
+        #expect(result.standardError == "swiftserve: error: \(message)\n")
+    }
+
     @Test("--debug-http prints request lines with '>' and response lines with '<'")
     func debugHTTP() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--debug-http"])

@@ -18,6 +18,14 @@ struct LoaderErrorTests {
         }
     }
 
+    /// A new file that is text, not a shared library.
+    private static func textFile() throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftserve-not-a-library-\(UUID()).so")
+        try Data("this is text, not ELF\n".utf8).write(to: file)
+        return file
+    }
+
     @Test("no argument")
     func noArgument() throws {
         try self.expectFailure([], status: 2, message: "provide an application as PATH.so:CALLABLE")
@@ -36,13 +44,25 @@ struct LoaderErrorTests {
 
     @Test("a file that is not a shared library, with the loader's reason")
     func notASharedLibrary() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "swiftserve-not-a-library-\(getpid()).so")
-        try Data("this is text, not ELF\n".utf8).write(to: file)
+        let file = try Self.textFile()
         defer { try? FileManager.default.removeItem(at: file) }
         try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
         let result = try CommandResult.swiftserve(["\(file.path):app"])
         #expect(result.standardError.contains("invalid ELF header") || result.standardError.contains("file too short"))
+    }
+
+    @Test("with several workers, the first loader message stops the server and no worker is started again")
+    func failsOnceWithWorkers() throws {
+        let file = try Self.textFile()
+        defer { try? FileManager.default.removeItem(at: file) }
+        try self.expectFailure(
+            ["--workers", "3", "\(file.path):app"], status: 4, message: "is not a loadable shared library (")
+        let result = try CommandResult.swiftserve([
+            "--workers", "3", "--log-level", "debug", "--bind", "127.0.0.1:0", "\(file.path):app",
+        ])
+        #expect(result.status == 4)
+        let started = result.standardError.split(separator: "\n").filter { $0.contains("started worker") }
+        #expect(started.count == 3, "\(result.standardError)")
     }
 
     @Test("a missing symbol is named")

@@ -99,8 +99,9 @@ public final class RawHTTPClient {
     }
 
     /// Reads one response; `forHead` says it answers a HEAD request (no body follows).
-    public func readResponse(forHead: Bool = false) throws -> RawResponse {
-        var statusLine = try self.readLine()
+    /// `statusLine` is its status line when the caller has read it already (with `readLine`).
+    public func readResponse(forHead: Bool = false, statusLine: String? = nil) throws -> RawResponse {
+        var statusLine = try statusLine ?? self.readLine()
         var (status, reason) = try Self.parseStatusLine(statusLine)
         var headers: [(name: String, value: String)] = []
         while (100..<200).contains(status), status != 101 {

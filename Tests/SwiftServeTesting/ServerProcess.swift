@@ -10,13 +10,26 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts `swiftserve` with `arguments` followed by the application, bound to `127.0.0.1:0`
     /// unless the arguments contain their own `--bind`, and waits until it listens.
-    public init(application: String, arguments: [String] = [], timeout: TimeInterval = 20) throws {
+    ///
+    /// `launcher`, when given, is a command that starts swiftserve with its sockets (systemd
+    /// socket activation): swiftserve is run by it, and no `--bind` is added. `environment` is
+    /// added to the server's environment.
+    public init(
+        application: String, arguments: [String] = [], launcher: [String] = [], environment: [String: String] = [:],
+        timeout: TimeInterval = 20
+    ) throws {
         var all = arguments
-        if !arguments.contains("--bind") { all += ["--bind", "127.0.0.1:0"] }
+        if !arguments.contains("--bind"), launcher.isEmpty { all += ["--bind", "127.0.0.1:0"] }
         all.append(application)
         self.process = Process()
-        self.process.executableURL = URL(fileURLWithPath: BuildProducts.swiftserve)
-        self.process.arguments = all
+        if let command = launcher.first {
+            self.process.executableURL = URL(fileURLWithPath: command)
+            self.process.arguments = launcher.dropFirst() + [BuildProducts.swiftserve] + all
+        } else {
+            self.process.executableURL = URL(fileURLWithPath: BuildProducts.swiftserve)
+            self.process.arguments = all
+        }
+        self.process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         self.process.standardError = pipe
         self.process.standardOutput = pipe
@@ -57,6 +70,50 @@ public final class ServerProcess: @unchecked Sendable {
         return false
     }
 
+    /// The process id of the server (the master, when it runs workers).
+    public var pid: pid_t { self.process.processIdentifier }
+
+    /// The server's worker processes: its children, read from /proc.
+    public var workerPIDs: Set<pid_t> { ProcessTable.children(of: self.pid) }
+
+    /// The workers the server has logged as ready and that are still running.
+    public var readyWorkerPIDs: Set<pid_t> {
+        let log = self.log
+        return self.workerPIDs.filter { log.contains("worker \($0) ready") }
+    }
+
+    /// Waits until exactly `count` workers are running and ready, none of them one of
+    /// `excluding`, up to `timeout` seconds; returns them, or nil.
+    public func waitForReadyWorkers(
+        count: Int, excluding: Set<pid_t> = [], timeout: TimeInterval = 30
+    ) -> Set<pid_t>? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let all = self.workerPIDs
+            let ready = self.readyWorkerPIDs
+            if all.count == count, ready == all, ready.isDisjoint(with: excluding) { return ready }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return nil
+    }
+
+    /// How many times the log contains `text`.
+    public func logCount(of text: String) -> Int {
+        self.log.components(separatedBy: text).count - 1
+    }
+
+    /// Waits for the process to exit by itself, up to `timeout` seconds; returns its exit
+    /// status, or nil if it is still running.
+    public func waitForExit(timeout: TimeInterval = 30) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while self.process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        if self.process.isRunning { return nil }
+        self.process.waitUntilExit()
+        return self.process.terminationStatus
+    }
+
     /// Sends `signal` and waits for the process to exit; returns its exit status.
     @discardableResult
     public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 20) -> Int32 {
@@ -74,11 +131,15 @@ public final class ServerProcess: @unchecked Sendable {
         return self.process.terminationStatus
     }
 
-    /// The server's peak resident memory in bytes (VmHWM), read from /proc.
+    /// The peak resident memory in bytes (VmHWM, read from /proc) of the process that served
+    /// the most: the largest among the server and its workers, which are the ones that hold
+    /// requests and responses.
     public var peakResidentBytes: Int? {
-        guard
-            let status = try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/status", encoding: .utf8)
-        else { return nil }
+        ([self.pid] + self.workerPIDs).compactMap(Self.peakResidentBytes(of:)).max()
+    }
+
+    private static func peakResidentBytes(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first
             return kilobytes.flatMap { Int($0) }.map { $0 * 1024 }

@@ -1,5 +1,9 @@
 import SSGI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An application that misbehaves on purpose, so that the tests can check the server survives it.
 ///
 /// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes two
@@ -7,7 +11,8 @@ import SSGI
 /// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked);
 /// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
 /// `/empty-then-body` (an empty write, then a one-chunk body); `/cleanup[?short]` (logs what its
-/// cleanup was told).
+/// cleanup was told); `/pid` (the process id of the worker that answers); `/slow?ms=N` (logs that it
+/// sleeps, and answers after N milliseconds); `/trap` (an index out of range: the process dies).
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
     exportApplication(name: "faults") { environ, startResponse in
@@ -51,6 +56,19 @@ public func app() -> UnsafeRawPointer {
             let write = startResponse("200 OK", [("Content-Type", "text/plain")])
             try await write.write("")
             return ["abc"]
+        case "/pid":
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return ["\(getpid())\n"]
+        case "/slow":
+            let milliseconds = Int(environ.queryString.split(separator: "=").last ?? "") ?? 1000
+            environ.errors.write("sleeping \(milliseconds) ms in \(getpid())")
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return ["slept \(milliseconds) ms in \(getpid())\n"]
+        case "/trap":
+            let empty = environ.queryString.split(separator: "&")
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return ["never sent \(empty[empty.count])"]
         case "/stream":
             let count = Int(environ.queryString.split(separator: "=").last ?? "3") ?? 3
             startResponse("200 OK", [("Content-Type", "text/plain")])
@@ -80,5 +98,38 @@ public func failingStartup() -> UnsafeRawPointer {
     ) { _, startResponse in
         startResponse("200 OK", [("Content-Type", "text/plain")])
         return ["unreachable\n"]
+    }
+}
+
+/// An inline application, run on the server's I/O thread: `/block?s=N` logs that it blocks that
+/// thread, then does for N seconds (what an application must never do, and what `--timeout` is
+/// for); any other path answers with the process id.
+@_cdecl("blocking")
+public func blocking() -> UnsafeRawPointer {
+    exportApplication(name: "blocking", execution: .inline) { environ, startResponse in
+        if environ.pathInfo == "/block" {
+            let seconds = UInt32(environ.queryString.split(separator: "=").last ?? "") ?? 60
+            environ.errors.write("blocking an event loop for \(seconds) s")
+            sleep(seconds)
+        }
+        startResponse("200 OK", [("Content-Type", "text/plain")])
+        return ["\(getpid())\n"]
+    }
+}
+
+/// An entry point whose startup hook traps while the file named by `FAULTS_TRAP_AT_STARTUP`
+/// exists: a crash in the application's startup, which the server can be shown recovering from.
+@_cdecl("fragile_startup")
+public func fragileStartup() -> UnsafeRawPointer {
+    exportApplication(
+        name: "fragile-startup",
+        startup: {
+            if let path = getenv("FAULTS_TRAP_AT_STARTUP"), access(path, F_OK) == 0 {
+                fatalError("told to trap at startup by \(String(cString: path))")
+            }
+        }
+    ) { _, startResponse in
+        startResponse("200 OK", [("Content-Type", "text/plain")])
+        return ["\(getpid())\n"]
     }
 }

@@ -1,0 +1,7 @@
+import Vapor
+
+/// A user, as `GET /users/:id` returns it.
+struct User: Content {
+    var id: Int
+    var name: String
+}
