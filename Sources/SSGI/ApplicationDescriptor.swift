@@ -138,7 +138,7 @@ extension Environ {
             multithread: request.flags & UInt32(SSGI_FLAG_MULTITHREAD) != 0,
             multiprocess: request.flags & UInt32(SSGI_FLAG_MULTIPROCESS) != 0,
             runOnce: request.flags & UInt32(SSGI_FLAG_RUN_ONCE) != 0,
-            input: RequestInput(call: call),
+            input: RequestInput(call: call, bodyLength: request.body_length),
             errors: ErrorStream(call: call))
     }
 }

@@ -184,7 +184,7 @@ public struct Environ: Sendable {
     }
 
     static func equalIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.elementsEqual(rhs.utf8) { upper($0) == upper($1) }
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8.elementsEqual(rhs.utf8) { upper($0) == upper($1) }
     }
 
     private static func upper(_ byte: UInt8) -> UInt8 {

@@ -31,6 +31,11 @@ public func exportApplication(
 }
 
 /// Exports an asynchronous application, run on Swift concurrency, to the server.
+///
+/// Each request's task starts on the server's I/O thread that received the request and runs
+/// there until it first suspends, then continues on the global concurrent executor: an
+/// application that answers without awaiting anything is served without a thread hop. It must
+/// not block, and long computation before its first suspension holds up that I/O thread.
 public func exportApplication(
     name: String = "app",
     startup: (@Sendable () async throws -> Void)? = nil,
@@ -66,7 +71,7 @@ final class ExportedApplication: Sendable {
         case .sync(let application, .threadPool):
             DispatchQueue.global().async { Self.runSync(application, environ, state) }
         case .async(let application):
-            Task {
+            Self.startTask {
                 do {
                     let body = try await application(environ, StartResponse(state: state))
                     await Self.send(body, state)
@@ -77,6 +82,21 @@ final class ExportedApplication: Sendable {
         }
     }
 
+    /// Starts `work` as a task that runs at once on the calling thread until it first suspends,
+    /// then on the global concurrent executor.
+    ///
+    /// Called from `handle`, on the server's I/O thread: an asynchronous application that answers
+    /// without waiting for anything (no body to read, nothing to await) is served without leaving
+    /// that thread, so its response costs no hop to another thread and back. One that awaits
+    /// continues on Swift concurrency, where it would have run anyway.
+    private static func startTask(_ work: sending @escaping @isolated(any) () async -> Void) {
+        #if compiler(>=6.2)
+            Task.immediate(operation: work)
+        #else
+            Task(operation: work)
+        #endif
+    }
+
     private static func runSync(_ application: SyncApplication, _ environ: Environ, _ state: RequestState) {
         do {
             let body = try application(environ, StartResponse(state: state))
@@ -84,7 +104,7 @@ final class ExportedApplication: Sendable {
             case .chunks(let chunks):
                 state.finish(sending: chunks, cleanup: body.cleanup)
             case .stream:
-                Task { await Self.send(body, state) }
+                Self.startTask { await Self.send(body, state) }
             }
         } catch {
             state.fail(error, cleanup: nil)

@@ -30,9 +30,12 @@ public struct HeaderFields: Sendable, Sequence, ExpressibleByDictionaryLiteral {
             }
             if let first = self.fields.firstIndex(where: { Self.sameName($0.name, name) }) {
                 self.fields[first].value = newValue
-                self.fields = self.fields.enumerated().filter { index, field in
-                    index <= first || !Self.sameName(field.name, name)
-                }.map(\.element)
+                let rest = self.fields.index(after: first)
+                if self.fields[rest...].contains(where: { Self.sameName($0.name, name) }) {
+                    self.fields = self.fields.enumerated().filter { index, field in
+                        index <= first || !Self.sameName(field.name, name)
+                    }.map(\.element)
+                }
             } else {
                 self.fields.append((name, newValue))
             }

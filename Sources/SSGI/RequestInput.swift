@@ -11,8 +11,10 @@ public final class RequestInput: @unchecked Sendable {
 
     private var source: Source
 
-    init(call: ServerCall) {
-        self.source = .server(call)
+    /// The body of the request `call` serves; `bodyLength` is the request's (`-1` when chunked).
+    /// A request that has no body is read as the empty body it is, without asking the server.
+    init(call: ServerCall, bodyLength: Int64) {
+        self.source = bodyLength == 0 ? .memory([], offset: 0) : .server(call)
     }
 
     /// A body held in memory, for tests and for frameworks that call applications directly.

@@ -52,8 +52,8 @@ final class RequestState: @unchecked Sendable {
     func finish(sending chunks: [BodyChunk], cleanup: (@Sendable (Bool) -> Void)?) {
         do {
             try self.checkStarted()
-            for chunk in chunks where !chunk.bytes.isEmpty {
-                try self.check(self.call.write(chunk.bytes), writing: chunk.bytes.count)
+            for chunk in chunks where chunk.count > 0 {
+                try self.check(self.call.write(chunk), writing: chunk.count)
             }
             self.call.finish(failed: false, cleanup: cleanup)
         } catch {

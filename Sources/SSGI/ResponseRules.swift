@@ -34,13 +34,16 @@ public enum ResponseRules {
     /// Whether `name` is a hop-by-hop header, which belongs to the server (PEP 3333's list).
     @inlinable
     public static func isHopByHop<Bytes: Collection<UInt8>>(_ name: Bytes) -> Bool {
-        guard name.count <= 19 else { return false }
-        switch String(decoding: name.map(lowercased), as: UTF8.self) {
-        case "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "trailers",
-            "transfer-encoding", "upgrade":
-            return true
-        default:
-            return false
+        // By length first: most names are none of these, and are told so without comparing a byte.
+        switch name.count {
+        case 2: return Self.name(name, is: "te")
+        case 7: return Self.name(name, is: "trailer") || Self.name(name, is: "upgrade")
+        case 8: return Self.name(name, is: "trailers")
+        case 10: return Self.name(name, is: "connection") || Self.name(name, is: "keep-alive")
+        case 17: return Self.name(name, is: "transfer-encoding")
+        case 18: return Self.name(name, is: "proxy-authenticate")
+        case 19: return Self.name(name, is: "proxy-authorization")
+        default: return false
         }
     }
 
@@ -53,8 +56,10 @@ public enum ResponseRules {
     /// Whether `name` equals `lowercaseName` without regard to ASCII case.
     @inlinable
     public static func name<Bytes: Collection<UInt8>>(_ name: Bytes, is lowercaseName: StaticString) -> Bool {
-        lowercaseName.withUTF8Buffer { wanted in
-            name.count == wanted.count && zip(name, wanted).allSatisfy { lowercased($0) == $1 }
+        // Most names differ in length: those are told apart before a byte is compared.
+        guard name.count == lowercaseName.utf8CodeUnitCount else { return false }
+        return lowercaseName.withUTF8Buffer { wanted in
+            zip(name, wanted).allSatisfy { lowercased($0) == $1 }
         }
     }
 

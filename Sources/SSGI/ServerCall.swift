@@ -35,6 +35,19 @@ final class ServerCall: @unchecked Sendable {
         }
     }
 
+    /// Hands a chunk to the server without waiting for it to take more; a string's UTF-8 goes as
+    /// it is stored, without a copy.
+    func write(_ chunk: BodyChunk) -> Int32 {
+        switch chunk.storage {
+        case .bytes(let bytes):
+            return self.write(bytes)
+        case .string(var string):
+            return string.withUTF8 { buffer in
+                self.ops.pointee.write(self.call, ssgi_bytes(buffer), nil, nil)
+            }
+        }
+    }
+
     /// Hands bytes to the server and suspends until it can take more.
     func write(_ bytes: [UInt8]) async -> Int32 {
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Int32, Never>) in
@@ -124,31 +137,36 @@ extension ssgi_bytes {
     }
 }
 
-/// Lays `headers` out as C structs pointing into one contiguous copy of their bytes.
+/// Lays `headers` out as C structs pointing into one contiguous copy of their bytes, both in
+/// temporary storage (on the stack when small) that lives for the duration of `body`.
 private func withCHeaders<Result>(
     _ headers: [HTTPHeader], _ body: (UnsafeBufferPointer<ssgi_header>) -> Result
 ) -> Result {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count })
+    var byteCount = 0
     for header in headers {
-        bytes.append(contentsOf: header.name.utf8)
-        bytes.append(contentsOf: header.value.utf8)
+        byteCount += header.name.utf8.count + header.value.utf8.count
     }
-    return bytes.withUnsafeBufferPointer { storage in
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(byteCount, 1)) { storage in
         withUnsafeTemporaryAllocation(of: ssgi_header.self, capacity: headers.count) { cHeaders in
             var offset = 0
             for (index, header) in headers.enumerated() {
-                let nameLength = header.name.utf8.count
-                let valueLength = header.value.utf8.count
-                let base = storage.baseAddress.map { $0 + offset }
-                cHeaders[index] = ssgi_header(
-                    name: ssgi_bytes(data: base, length: nameLength),
-                    value: ssgi_bytes(data: base.map { $0 + nameLength }, length: valueLength))
-                offset += nameLength + valueLength
+                let name = copy(header.name.utf8, into: storage, at: &offset)
+                let value = copy(header.value.utf8, into: storage, at: &offset)
+                cHeaders.initializeElement(at: index, to: ssgi_header(name: name, value: value))
             }
             return body(UnsafeBufferPointer(cHeaders))
         }
     }
+}
+
+/// Copies `bytes` into `storage` at `offset`, moves `offset` past them, and points at the copy.
+private func copy(
+    _ bytes: String.UTF8View, into storage: UnsafeMutableBufferPointer<UInt8>, at offset: inout Int
+) -> ssgi_bytes {
+    let start = storage.baseAddress! + offset
+    let copied = UnsafeMutableBufferPointer(start: start, count: bytes.count).initialize(from: bytes).1
+    offset += copied
+    return ssgi_bytes(data: start, length: copied)
 }
 
 private final class Waiter<Value>: @unchecked Sendable {

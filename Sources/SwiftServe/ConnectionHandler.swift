@@ -33,7 +33,16 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var connection = ConnectionInfo(local: nil, remote: nil)
     private var logger: Logger
-    private var date = HTTPDate()
+    private var serverHeaders: ServerHeaders
+    /// The C form of the request in flight, refilled for each request.
+    private let arena = RequestArena()
+    /// A buffer for holding back a small first body chunk, kept between responses for its memory.
+    private var spareChunk = ByteBuffer()
+    /// Where a response head is laid out before it is written, kept between responses for its memory.
+    private var headBytes: [UInt8] = []
+    /// The buffer the last small response was written from: once the channel has written it out,
+    /// this is its only reference and the next response reuses its memory.
+    private var spareResponse = ByteBuffer()
 
     private var current: InFlightRequest?
     private var queued = CircularBuffer<HTTPServerRequestPart>()
@@ -67,6 +76,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.server = server
         self.activity = activity
         self.logger = server.logger
+        self.serverHeaders = ServerHeaders(serverSoftware: server.configuration.serverSoftware)
     }
 
     // MARK: Channel events
@@ -241,14 +251,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !environment.droppedHeaderNames.isEmpty {
             self.logger.debug("dropped headers with '_' in their names: \(environment.droppedHeaderNames)")
         }
-        let arena = RequestArena(environment)
+        let request = self.arena.fill(environment)
         let call = RequestCall(
-            connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: arena,
+            connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: self.arena,
             logger: self.logger)
-        let request = InFlightRequest(call: call, head: head)
-        request.remoteAddr = environment.remoteAddr
-        self.current = request
-        self.server.application.handle(arena.request, call: ServerOperations.retainedHandle(call))
+        let inFlight = InFlightRequest(call: call, head: head)
+        inFlight.remoteAddr = environment.remoteAddr
+        self.current = inFlight
+        self.server.application.handle(request, call: ServerOperations.retainedHandle(call))
     }
 
     /// The response is written and the request body consumed: on to the next request.
@@ -374,8 +384,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func failPendingReads(of request: InFlightRequest, status: Int32) {
-        while let (_, completion) = request.pendingReads.popFirst() {
-            completion(status: status)
+        while !request.pendingReads.isEmpty {
+            request.pendingReads.removeFirst().completion(status: status)
         }
     }
 
@@ -398,12 +408,13 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.responseHead = head
     }
 
-    func responseBody(_ chunk: ByteBuffer, completion: WriteCompletion?, by call: RequestCall) {
+    /// Body bytes from the application, copied before this returns.
+    func responseBody<Bytes: Collection<UInt8>>(_ chunk: Bytes, completion: WriteCompletion?, by call: RequestCall) {
         guard let request = self.current, request.call === call, self.isActive, let context = self.context else {
             completion?(Int32(SSGI_E_DISCONNECTED))
             return
         }
-        guard chunk.readableBytes > 0 else {
+        guard !chunk.isEmpty else {
             // An empty write commits nothing and does not count as the one chunk a length is computed from.
             completion?(Int32(SSGI_OK))
             return
@@ -411,16 +422,17 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var buffer: ByteBuffer
         if request.framing == nil {
             if request.responseHead?.contentLength == nil, request.deferredChunk == nil {
-                request.deferredChunk = chunk
+                request.deferredChunk = self.holdBack(chunk, allocator: context.channel.allocator)
                 completion?(Int32(SSGI_OK))
                 return
             }
-            buffer = self.commit(request, knownLength: nil, allocator: context.channel.allocator)
+            buffer = self.commit(request, knownLength: nil, context: context)
         } else {
-            buffer = context.channel.allocator.buffer(capacity: chunk.readableBytes + 16)
+            buffer = context.channel.allocator.buffer(capacity: chunk.count + 16)
         }
         self.appendBody(chunk, of: request, to: &buffer)
         context.write(self.wrapOutboundOut(buffer), promise: nil)
+        self.recycle(buffer)
         self.flush()
         if let completion {
             if context.channel.isWritable {
@@ -451,7 +463,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var buffer: ByteBuffer
         if request.framing == nil {
             let known = request.deferredChunk?.readableBytes ?? 0
-            buffer = self.commit(request, knownLength: known, allocator: context.channel.allocator)
+            buffer = self.commit(request, knownLength: known, context: context)
         } else {
             buffer = context.channel.allocator.buffer(capacity: 5)
         }
@@ -480,7 +492,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             request.statusCode = HTTPStatus.internalServerError.code
             var buffer = context.channel.allocator.buffer(capacity: 256)
             ResponseEncoder.writeErrorResponse(
-                .internalServerError, toHead: request.isHeadRequest, date: self.date.imfFixdate(),
+                .internalServerError, toHead: request.isHeadRequest, date: self.serverHeaders.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
             self.writeFinal(buffer, of: request, complete: false, cleanup: cleanup, context: context)
@@ -514,6 +526,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             context.write(self.wrapOutboundOut(buffer), promise: nil)
         }
+        self.recycle(buffer)
         self.flush()
         self.recordAccess(request)
         if self.closeRequested {
@@ -528,9 +541,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Decides the framing, sends the head (with the held-back first chunk), and returns the
-    /// buffer holding them for more body bytes to be appended.
-    private func commit(_ request: InFlightRequest, knownLength: Int?, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// Decides the framing, lays out the head, and returns a buffer holding it (and the held-back
+    /// first chunk) for more body bytes to be appended: the whole of a small response goes to the
+    /// channel as one buffer.
+    private func commit(_ request: InFlightRequest, knownLength: Int?, context: ChannelHandlerContext) -> ByteBuffer {
         let head = request.responseHead!
         let framing: ResponseFraming
         var addContentLength: Int?
@@ -549,22 +563,66 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if framing == .closeDelimited || self.closeRequested { request.keepAlive = false }
         request.framing = framing
         request.statusCode = head.statusCode
-        var buffer = allocator.buffer(capacity: 256 + (request.deferredChunk?.readableBytes ?? 0))
+        self.serverHeaders.refresh()
+        self.headBytes.removeAll(keepingCapacity: true)
         ResponseEncoder.writeHead(
             head, framing: framing, addContentLength: addContentLength, keepAlive: request.keepAlive,
-            clientIsHTTP10: request.clientIsHTTP10, date: self.date.imfFixdate(),
-            serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
+            clientIsHTTP10: request.clientIsHTTP10, serverHeaders: self.serverHeaders, into: &self.headBytes)
+        var buffer = self.spareResponse
+        self.spareResponse = ByteBuffer()
+        var deferredBytes = request.deferredChunk?.readableBytes ?? 0
+        // A large first chunk is not copied behind the head: it follows it in a write of its own,
+        // and the two leave in one gathering write at the flush.
+        let sendsDeferredApart = deferredBytes > Self.spareCapacity && !request.isHeadRequest && framing.isRaw
+        if sendsDeferredApart { deferredBytes = 0 }
+        if buffer.capacity == 0 {
+            buffer = context.channel.allocator.buffer(capacity: max(1024, self.headBytes.count + deferredBytes + 16))
+        } else {
+            buffer.clear(minimumCapacity: self.headBytes.count + deferredBytes + 16)
+        }
+        buffer.writeBytes(self.headBytes)
         self.server.trace?.response(buffer)
-        if let deferred = request.deferredChunk {
+        if sendsDeferredApart, let deferred = request.deferredChunk {
             request.deferredChunk = nil
-            self.appendBody(deferred, of: request, to: &buffer)
+            context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.recycle(buffer)
+            request.bodyBytesSent += deferred.readableBytes
+            return deferred
+        }
+        if var deferred = request.deferredChunk {
+            request.deferredChunk = nil
+            self.appendBody(deferred.readableBytesView, of: request, to: &buffer)
+            if deferred.capacity <= Self.spareCapacity {
+                deferred.clear()
+                self.spareChunk = deferred
+            }
         }
         return buffer
     }
 
-    private func appendBody(_ chunk: ByteBuffer, of request: InFlightRequest, to buffer: inout ByteBuffer) {
+    /// Keeps a buffer just handed to the channel for the next response, when it is small.
+    private func recycle(_ buffer: ByteBuffer) {
+        if buffer.capacity <= Self.spareCapacity { self.spareResponse = buffer }
+    }
+
+    /// The largest buffer a connection keeps between responses for its memory.
+    private static let spareCapacity = 4096
+
+    /// A copy of a first body chunk, held back until it is known whether more follow.
+    private func holdBack<Bytes: Collection<UInt8>>(_ chunk: Bytes, allocator: ByteBufferAllocator) -> ByteBuffer {
+        guard chunk.count <= Self.spareCapacity else { return allocator.buffer(bytes: chunk) }
+        var buffer = self.spareChunk
+        self.spareChunk = ByteBuffer()
+        if buffer.capacity == 0 { buffer = allocator.buffer(capacity: max(1024, chunk.count)) }
+        buffer.writeBytes(chunk)
+        return buffer
+    }
+
+    private func appendBody<Bytes: Collection<UInt8>>(
+        _ chunk: Bytes, of request: InFlightRequest, to buffer: inout ByteBuffer
+    ) {
         guard !request.isHeadRequest, let framing = request.framing else { return }
-        request.bodyBytesSent += framing == .none ? 0 : chunk.readableBytes
+        request.bodyBytesSent += framing == .none ? 0 : chunk.count
         ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
     }
 
@@ -584,12 +642,13 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.closeRequested = true
         var buffer = context.channel.allocator.buffer(capacity: 256)
         ResponseEncoder.writeErrorResponse(
-            status, toHead: toHead, date: self.date.imfFixdate(),
+            status, toHead: toHead, date: self.serverHeaders.imfFixdate(),
             serverSoftware: self.server.configuration.serverSoftware,
             into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
-            remote: self.connection.remoteAddr, date: self.date.commonLog(), requestLine: "-", status: status.code,
+            remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
+            status: status.code,
             bytes: 0)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         self.close()
@@ -730,7 +789,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func recordAccess(_ request: InFlightRequest) {
         self.server.accessLog?.record(
-            remote: request.remoteAddr, date: self.date.commonLog(), requestLine: request.requestLine,
+            remote: request.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: request.requestLine,
             status: request.statusCode, bytes: request.bodyBytesSent)
     }
 }

@@ -10,7 +10,8 @@
 /// Format), reformatting at most once a second.
 struct HTTPDate {
     private var second = -1
-    private var cachedIMF: [UInt8] = []
+    /// The IMF-fixdate as of the last refresh.
+    private(set) var cachedIMF: [UInt8] = []
     private var cachedCommonLog = ""
 
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
@@ -22,15 +23,22 @@ struct HTTPDate {
         return self.cachedIMF
     }
 
+    /// Formats the time again if the second changed since the last call; returns whether it did.
+    @discardableResult
+    mutating func refresh() -> Bool {
+        self.refresh(now: time(nil))
+    }
+
     /// `06/Nov/1994:08:49:37 +0000`.
     mutating func commonLog() -> String {
         self.refresh()
         return self.cachedCommonLog
     }
 
-    private mutating func refresh() {
-        var now = time(nil)
-        guard Int(now) != self.second else { return }
+    /// Formats `now` (seconds since the epoch) if it is not the second formatted last.
+    mutating func refresh(now: time_t) -> Bool {
+        var now = now
+        guard Int(now) != self.second else { return false }
         self.second = Int(now)
         var parts = tm()
         gmtime_r(&now, &parts)
@@ -41,6 +49,7 @@ struct HTTPDate {
             "\(Self.twoDigits(Int(parts.tm_hour))):\(Self.twoDigits(Int(parts.tm_min))):\(Self.twoDigits(Int(parts.tm_sec)))"
         self.cachedIMF = Array("\(Self.days[Int(parts.tm_wday)]), \(day) \(month) \(year) \(clock) GMT".utf8)
         self.cachedCommonLog = "\(day)/\(month)/\(year):\(clock) +0000"
+        return true
     }
 
     private static func twoDigits(_ value: Int) -> String {

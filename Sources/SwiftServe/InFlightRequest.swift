@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SSGI
 
 /// A request on a connection from the moment its head arrives until its response is written and
 /// its body consumed: the request-body side, and the response side.
@@ -13,11 +14,14 @@ final class InFlightRequest {
     var remoteAddr = ""
 
     // The request body.
-    var body = CircularBuffer<ByteBuffer>()
+    // Arrays rather than ring buffers: empty, they cost no allocation, and a request without a
+    // body never fills them. The application keeps one read pending at a time, and the bytes held
+    // stay under `RequestLimits.bodyBuffer`, so both stay short.
+    var body: [ByteBuffer] = []
     var bufferedBytes = 0
     var requestEnded = false
     var bodyFailed = false
-    var pendingReads = CircularBuffer<(maxLength: Int, completion: ReadCompletion)>()
+    var pendingReads: [(maxLength: Int, completion: ReadCompletion)] = []
     var continueSent = false
     /// Bytes thrown away after the response, while waiting for the end of an unread body.
     var drainedBytes = 0
@@ -43,10 +47,17 @@ final class InFlightRequest {
         self.head = head
         // SSGI 1.0 has no protocol upgrades, and the parser stops after a request that asks for
         // one: answer it as a plain request, then close.
-        self.keepAlive = head.isKeepAlive && !head.headers.contains(name: "upgrade") && head.method != .CONNECT
-        self.expectsContinue =
-            head.version.minor >= 1
-            && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
+        var upgrade = false
+        var expectsContinue = false
+        for (name, value) in head.headers {
+            if ResponseRules.name(name.utf8, is: "upgrade") {
+                upgrade = true
+            } else if ResponseRules.name(name.utf8, is: "expect"), ResponseRules.name(value.utf8, is: "100-continue") {
+                expectsContinue = true
+            }
+        }
+        self.keepAlive = head.isKeepAlive && !upgrade && head.method != .CONNECT
+        self.expectsContinue = head.version.minor >= 1 && expectsContinue
     }
 
     var isHeadRequest: Bool { self.head.method == .HEAD }

@@ -1,13 +1,20 @@
 import CSSGI
 
-/// The C form of one request: an `ssgi_request`, its header array and every byte they point to,
-/// in one allocation that lives until the application finishes the request.
+/// The C form of a request: an `ssgi_request`, its header array and every byte they point to,
+/// in one block of memory.
+///
+/// A connection keeps one arena and refills it for each of its requests, so that a request costs
+/// no allocation once the block is large enough: the connection serves one request at a time, and
+/// the specification ends the validity of every pointer in the request at `finish`, before the
+/// next request is read. Each request's call keeps the arena alive until that `finish`.
 final class RequestArena {
-    private let memory: UnsafeMutableRawPointer
-    /// The request as the application receives it.
-    let request: UnsafePointer<ssgi_request>
+    private var memory: UnsafeMutableRawPointer?
+    private var capacity = 0
 
-    init(_ environment: RequestEnvironment) {
+    init() {}
+
+    /// Lays `environment` out as an `ssgi_request`; the result is valid until the next `fill`.
+    func fill(_ environment: RequestEnvironment) -> UnsafePointer<ssgi_request> {
         let headerCount = environment.headers.count
         let headersOffset = MemoryLayout<ssgi_request>.stride
         let bytesOffset = headersOffset + headerCount * MemoryLayout<ssgi_header>.stride
@@ -22,15 +29,14 @@ final class RequestArena {
             byteCount += header.name.utf8.count + header.value.utf8.count
         }
 
-        self.memory = UnsafeMutableRawPointer.allocate(
-            byteCount: bytesOffset + byteCount, alignment: MemoryLayout<ssgi_request>.alignment)
-        var writer = ByteWriter(cursor: self.memory + bytesOffset)
-        let headers = (self.memory + headersOffset).bindMemory(to: ssgi_header.self, capacity: headerCount)
+        let memory = self.reserve(bytesOffset + byteCount)
+        var writer = ByteWriter(cursor: memory + bytesOffset)
+        let headers = (memory + headersOffset).bindMemory(to: ssgi_header.self, capacity: headerCount)
         for (index, header) in environment.headers.enumerated() {
             (headers + index).initialize(
                 to: ssgi_header(name: writer.append(header.name.utf8), value: writer.append(header.value.utf8)))
         }
-        let request = self.memory.bindMemory(to: ssgi_request.self, capacity: 1)
+        let request = memory.bindMemory(to: ssgi_request.self, capacity: 1)
         request.initialize(
             to: ssgi_request(
                 struct_size: MemoryLayout<ssgi_request>.size,
@@ -51,11 +57,23 @@ final class RequestArena {
                 header_count: headerCount,
                 body_length: environment.bodyLength,
                 flags: environment.flags))
-        self.request = UnsafePointer(request)
+        return UnsafePointer(request)
+    }
+
+    /// The block, at least `byteCount` bytes long; grown to the next power of two when too small.
+    private func reserve(_ byteCount: Int) -> UnsafeMutableRawPointer {
+        if let memory = self.memory, byteCount <= self.capacity { return memory }
+        self.memory?.deallocate()
+        let capacity = max(1024, 1 << (Int.bitWidth - (byteCount - 1).leadingZeroBitCount))
+        let memory = UnsafeMutableRawPointer.allocate(
+            byteCount: capacity, alignment: MemoryLayout<ssgi_request>.alignment)
+        self.memory = memory
+        self.capacity = capacity
+        return memory
     }
 
     deinit {
-        self.memory.deallocate()
+        self.memory?.deallocate()
     }
 }
 

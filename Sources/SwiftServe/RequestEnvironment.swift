@@ -1,4 +1,5 @@
 import NIOHTTP1
+import SSGI
 
 /// The CGI values of one request, worked out from its head and connection as the
 /// specification's "The environ" section says.
@@ -33,9 +34,9 @@ struct RequestEnvironment {
         self.scriptName = ""
         self.requestURI = head.uri
         let target = Self.originForm(head.uri)
-        if let question = target.firstIndex(of: "?") {
+        if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.pathInfo = Self.percentDecoded(target[..<question])
-            self.queryString = target[target.index(after: question)...]
+            self.queryString = target[target.utf8.index(after: question)...]
         } else {
             self.pathInfo = Self.percentDecoded(target)
             self.queryString = ""
@@ -59,13 +60,13 @@ struct RequestEnvironment {
                 self.droppedHeaderNames.append(name)
                 continue
             }
-            if host == nil, name.utf8.count == 4, name.lowercased() == "host" {
+            if host == nil, ResponseRules.name(name.utf8, is: "host") {
                 host = value
-            } else if name.utf8.count == 12, name.lowercased() == "content-type" {
+            } else if ResponseRules.name(name.utf8, is: "content-type") {
                 contentType = contentType.map { $0 + ", " + value } ?? value
-            } else if name.utf8.count == 14, name.lowercased() == "content-length" {
+            } else if ResponseRules.name(name.utf8, is: "content-length") {
                 contentLength = contentLength ?? value
-            } else if name.utf8.count == 17, name.lowercased() == "transfer-encoding" {
+            } else if ResponseRules.name(name.utf8, is: "transfer-encoding") {
                 chunked = true
             } else if trusted != nil {
                 forwarded.consider(name: name, value: value)
@@ -99,7 +100,9 @@ struct RequestEnvironment {
 
     /// The path-and-query part of a request target: absolute-form `http://host/p?q` becomes `/p?q`.
     static func originForm(_ uri: String) -> Substring {
-        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+        // Origin form, by far the most common, is told by its first byte.
+        guard uri.utf8.first != UInt8(ascii: "/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://")
+        else {
             return uri[...]
         }
         let authorityAndPath = uri[uri.index(colon, offsetBy: 3)...]
@@ -111,7 +114,8 @@ struct RequestEnvironment {
     /// The authority of an absolute-form target (`http://example.com:8080/p` gives
     /// `example.com:8080`), or nil for any other form.
     static func authority(ofAbsoluteForm uri: String) -> String? {
-        guard !uri.hasPrefix("/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://") else {
+        guard uri.utf8.first != UInt8(ascii: "/"), let colon = uri.firstIndex(of: ":"), uri[colon...].hasPrefix("://")
+        else {
             return nil
         }
         let rest = uri[uri.index(colon, offsetBy: 3)...]
@@ -143,15 +147,19 @@ struct RequestEnvironment {
     /// `host[:port]` or `[v6]:port`; without a port (or with an empty one, RFC 3986 §3.2.3), the
     /// scheme's default port.
     static func split(host: String, scheme: String) -> (Substring, Substring) {
+        // On the UTF-8 view: every index found there is a valid index into the string as well.
+        let bytes = host.utf8
         let name: Substring
         var port: Substring = ""
-        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
-            name = host[...close]
-            let rest = host[host.index(after: close)...]
-            if rest.hasPrefix(":") { port = rest.dropFirst() }
-        } else if let colon = host.lastIndex(of: ":") {
+        if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            let afterClose = bytes.index(after: close)
+            name = host[..<afterClose]
+            if afterClose < bytes.endIndex, bytes[afterClose] == UInt8(ascii: ":") {
+                port = host[bytes.index(after: afterClose)...]
+            }
+        } else if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) {
             name = host[..<colon]
-            port = host[host.index(after: colon)...]
+            port = host[bytes.index(after: colon)...]
         } else {
             name = host[...]
         }

@@ -3,52 +3,58 @@ import SSGI
 
 /// Lays responses out as HTTP/1.1 bytes: the head in one buffer, body chunks in their framing.
 enum ResponseEncoder {
-    /// Writes the status line and headers of `head`, adding Date, Server, the framing header and
-    /// Connection as needed.
+    /// Lays out a complete head: the status line and the application's headers (`head.bytes`),
+    /// then Date and Server where the application set neither, the framing header, Connection as
+    /// needed, and the blank line.
+    ///
+    /// The head is assembled in an array, whose appends cost little, so that it reaches the
+    /// connection's buffer in one write.
     static func writeHead(
         _ head: ResponseHead, framing: ResponseFraming, addContentLength: Int?, keepAlive: Bool,
-        clientIsHTTP10: Bool, date: [UInt8], serverSoftware: String, into buffer: inout ByteBuffer
+        clientIsHTTP10: Bool, serverHeaders: borrowing ServerHeaders, into bytes: inout [UInt8]
     ) {
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeImmutableBuffer(head.status)
-        buffer.writeStaticString("\r\n")
-        buffer.writeImmutableBuffer(head.headerLines)
-        if !head.hasDate {
-            buffer.writeStaticString("Date: ")
-            buffer.writeBytes(date)
-            buffer.writeStaticString("\r\n")
-        }
-        if !head.hasServer {
-            buffer.writeStaticString("Server: ")
-            buffer.writeString(serverSoftware)
-            buffer.writeStaticString("\r\n")
-        }
+        bytes.append(contentsOf: head.bytes)
+        serverHeaders.write(date: !head.hasDate, server: !head.hasServer, into: &bytes)
         if let length = addContentLength {
-            buffer.writeStaticString("Content-Length: ")
-            buffer.writeString(String(length))
-            buffer.writeStaticString("\r\n")
+            bytes.append(contentsOf: "Content-Length: ".utf8)
+            self.appendDecimal(length, to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
         } else if framing == .chunked {
-            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
+            bytes.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
         }
         if !keepAlive, !clientIsHTTP10 {
-            buffer.writeStaticString("Connection: close\r\n")
+            bytes.append(contentsOf: "Connection: close\r\n".utf8)
         } else if keepAlive, clientIsHTTP10 {
-            buffer.writeStaticString("Connection: keep-alive\r\n")
+            bytes.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
-        buffer.writeStaticString("\r\n")
+        bytes.append(contentsOf: "\r\n".utf8)
+    }
+
+    /// Appends a non-negative number in decimal ASCII digits.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     /// Writes one body chunk in the given framing.
-    static func writeBody(_ chunk: ByteBuffer, framing: ResponseFraming, into buffer: inout ByteBuffer) {
+    static func writeBody<Bytes: Collection<UInt8>>(
+        _ chunk: Bytes, framing: ResponseFraming, into buffer: inout ByteBuffer
+    ) {
         switch framing {
         case .chunked:
-            guard chunk.readableBytes > 0 else { return }
-            buffer.writeString(String(chunk.readableBytes, radix: 16))
+            guard !chunk.isEmpty else { return }
+            buffer.writeString(String(chunk.count, radix: 16))
             buffer.writeStaticString("\r\n")
-            buffer.writeImmutableBuffer(chunk)
+            buffer.writeBytes(chunk)
             buffer.writeStaticString("\r\n")
         case .length, .closeDelimited:
-            buffer.writeImmutableBuffer(chunk)
+            buffer.writeBytes(chunk)
         case .none:
             break
         }

@@ -9,3 +9,13 @@ enum ResponseFraming: Equatable {
     /// No body at all: HEAD requests, 1xx, 204 and 304 responses.
     case none
 }
+
+extension ResponseFraming {
+    /// Whether body bytes go on the wire as they are, with no chunk framing around them.
+    var isRaw: Bool {
+        switch self {
+        case .length, .closeDelimited: true
+        case .chunked, .none: false
+        }
+    }
+}

@@ -4,13 +4,16 @@ import SSGI
 
 /// A response head as the application gave it to `start_response`, checked against the
 /// specification and laid out as the bytes that go on the wire.
+///
+/// The head is serialised once, when the application gives it: `bytes` is the status line and the
+/// application's header lines as they go on the wire, to which the connection adds its own headers
+/// when the response is committed.
 struct ResponseHead {
     /// The numeric status, such as 200.
     var statusCode: Int
-    /// `NNN Reason`, as given.
-    var status: ByteBuffer
-    /// The application's header lines, each `Name: value\r\n`.
-    var headerLines: ByteBuffer
+    /// `HTTP/1.1 NNN Reason\r\n`, then the application's header lines, each `Name: value\r\n`.
+    var bytes: [UInt8]
+    private var statusLength: Int
     /// The Content-Length the application declared, if any.
     var contentLength: Int?
     /// Whether the application set its own `Server` and `Date` headers.
@@ -32,14 +35,21 @@ struct ResponseHead {
         }
     }
 
+    /// What `bytes` is allocated with: room for a typical head.
+    static let initialCapacity = 256
+
     /// Checks and copies a status and headers.
     init<Bytes: Collection<UInt8>, Headers: Sequence<(name: Bytes, value: Bytes)>>(
-        status: Bytes, headers: Headers, allocator: ByteBufferAllocator
+        status: Bytes, headers: Headers
     ) throws(Violation) {
         guard let code = ResponseRules.statusCode(status) else { throw .invalidStatus }
         self.statusCode = code
-        self.status = allocator.buffer(bytes: status)
-        self.headerLines = allocator.buffer(capacity: 256)
+        self.statusLength = status.count
+        self.bytes = []
+        self.bytes.reserveCapacity(Self.initialCapacity)
+        self.bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+        self.bytes.append(contentsOf: status)
+        self.bytes.append(contentsOf: "\r\n".utf8)
         for (name, value) in headers {
             guard ResponseRules.isHeaderName(name), ResponseRules.isHeaderValue(value) else { throw .invalidHeader }
             guard !ResponseRules.isHopByHop(name) else { throw .hopByHop }
@@ -52,13 +62,23 @@ struct ResponseHead {
             } else if ResponseRules.name(name, is: "date") {
                 self.hasDate = true
             }
-            self.headerLines.writeBytes(name)
-            self.headerLines.writeStaticString(": ")
-            self.headerLines.writeBytes(value)
-            self.headerLines.writeStaticString("\r\n")
+            self.bytes.append(contentsOf: name)
+            self.bytes.append(contentsOf: ": ".utf8)
+            self.bytes.append(contentsOf: value)
+            self.bytes.append(contentsOf: "\r\n".utf8)
         }
         // RFC 9110 §8.6: no Content-Length on a 1xx or 204 response.
         if self.contentLength != nil, (100..<200).contains(code) || code == 204 { throw .invalidHeader }
+    }
+
+    /// `NNN Reason`, as given.
+    var status: ArraySlice<UInt8> {
+        self.bytes[9..<9 + self.statusLength]
+    }
+
+    /// The application's header lines, each `Name: value\r\n`.
+    var headerLines: ArraySlice<UInt8> {
+        self.bytes[(9 + self.statusLength + 2)...]
     }
 
     /// Whether a response with this status may carry a body (RFC 9110: not 1xx, 204 or 304).

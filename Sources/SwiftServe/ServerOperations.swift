@@ -88,7 +88,7 @@ private let startResponse:
         }
         let head: ResponseHead
         do throws(ResponseHead.Violation) {
-            head = try ResponseHead(status: bytes(status), headers: fields, allocator: call.allocator)
+            head = try ResponseHead(status: bytes(status), headers: fields)
         } catch {
             return error.code
         }

@@ -1,3 +1,4 @@
+import CSSGI
 import Testing
 
 @testable import SSGI
@@ -77,5 +78,43 @@ struct RequestInputTests {
         }
         #expect(chunks.map(\.count) == [RequestInput.defaultChunkSize, RequestInput.defaultChunkSize, 100])
         #expect(Array(chunks.joined()) == large)
+    }
+}
+
+/// `ssgi.input` over a request the server serves, through the C operations.
+@Suite("RequestInput from the server")
+struct ServerRequestInputTests {
+    /// Counts the `read` operations that reach the server; any other operation is unused here.
+    nonisolated(unsafe) static var reads = 0
+
+    nonisolated(unsafe) static let ops: UnsafePointer<ssgi_server_ops> = {
+        let ops = UnsafeMutablePointer<ssgi_server_ops>.allocate(capacity: 1)
+        ops.initialize(to: table)
+        return UnsafePointer(ops)
+    }()
+
+    static let table = ssgi_server_ops(
+        struct_size: MemoryLayout<ssgi_server_ops>.size,
+        start_response: { _, _, _, _, _ in Int32(SSGI_OK) },
+        write: { _, _, _, _ in Int32(SSGI_OK) },
+        read: { _, _, done, context in
+            ServerRequestInputTests.reads += 1
+            done?(context, ssgi_bytes(data: nil, length: 0), Int32(SSGI_OK))
+            return Int32(SSGI_OK)
+        },
+        finish: { _, _, _, _ in Int32(SSGI_OK) },
+        log_error: { _, _ in })
+
+    @Test("a request whose body length is 0 is read as empty without asking the server")
+    func noBodyNoRead() async throws {
+        let call = ServerCall(call: OpaquePointer(bitPattern: 1)!, ops: Self.ops, mayBlock: false)
+        Self.reads = 0
+        let input = RequestInput(call: call, bodyLength: 0)
+        #expect(try await input.read() == [])
+        #expect(try await input.readAll() == [])
+        #expect(Self.reads == 0)
+        let chunked = RequestInput(call: call, bodyLength: -1)
+        #expect(try await chunked.read() == [])
+        #expect(Self.reads == 1)
     }
 }

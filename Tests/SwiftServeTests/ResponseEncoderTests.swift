@@ -9,26 +9,32 @@ import Testing
 struct ResponseEncoderTests {
     static let date = Array("Sun, 06 Nov 1994 08:49:37 GMT".utf8)
 
+    /// The server's Date and Server lines as of RFC 9110's example date.
+    static var serverHeaders: ServerHeaders {
+        var headers = ServerHeaders(serverSoftware: "swiftserve")
+        headers.refresh(now: 784_111_777)
+        return headers
+    }
+
     static func head(_ status: String = "200 OK", _ headers: [(String, String)] = []) throws -> ResponseHead {
         try ResponseHead(
-            status: Array(status.utf8), headers: headers.map { (name: Array($0.0.utf8), value: Array($0.1.utf8)) },
-            allocator: ByteBufferAllocator())
+            status: Array(status.utf8), headers: headers.map { (name: Array($0.0.utf8), value: Array($0.1.utf8)) })
     }
 
     static func encodeHead(
         _ head: ResponseHead, framing: ResponseFraming, addContentLength: Int? = nil, keepAlive: Bool = true,
         clientIsHTTP10: Bool = false
     ) -> String {
-        var buffer = ByteBufferAllocator().buffer(capacity: 256)
+        var bytes: [UInt8] = []
         ResponseEncoder.writeHead(
             head, framing: framing, addContentLength: addContentLength, keepAlive: keepAlive,
-            clientIsHTTP10: clientIsHTTP10, date: Self.date, serverSoftware: "swiftserve", into: &buffer)
-        return String(buffer: buffer)
+            clientIsHTTP10: clientIsHTTP10, serverHeaders: Self.serverHeaders, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func encodeBody(_ chunk: String, framing: ResponseFraming) -> String {
         var buffer = ByteBufferAllocator().buffer(capacity: 64)
-        ResponseEncoder.writeBody(ByteBuffer(string: chunk), framing: framing, into: &buffer)
+        ResponseEncoder.writeBody(Array(chunk.utf8), framing: framing, into: &buffer)
         return String(buffer: buffer)
     }
 
@@ -96,6 +102,13 @@ struct ResponseEncoderTests {
         #expect(!closed.contains("Content-Length"))
         #expect(!closed.contains("Transfer-Encoding"))
         #expect(closed.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test("decimal numbers are written in ASCII digits", arguments: [0, 7, 10, 44, 100, 65536, 1_073_741_824])
+    func decimal(value: Int) {
+        var bytes: [UInt8] = []
+        ResponseEncoder.appendDecimal(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
     }
 
     @Test("a chunked body chunk is its hex size, CRLF, the data, CRLF")
