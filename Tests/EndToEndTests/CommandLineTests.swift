@@ -111,4 +111,17 @@ struct CommandLineTests {
         #expect(rest.hasSuffix("\r\n\r\nhelloworld"))
         #expect(server.stop() == 0)
     }
+
+    @Test(
+        "a SIGTERM sent as soon as the server says it listens stops it, with workers and without",
+        arguments: ["0", "1"])
+    func stopSignalRightAfterStart(workers: String) throws {
+        // A signal observer that returned before the system delivered its signals to it would
+        // let such a signal be ignored, now and then: a few starts in a row catch that.
+        for _ in 0..<8 {
+            let server = try ServerProcess(
+                application: BuildProducts.plugin("barebones"), arguments: ["--workers", workers])
+            #expect(server.stop(signal: SIGTERM, timeout: 10) == 0, "\(server.log)")
+        }
+    }
 }
