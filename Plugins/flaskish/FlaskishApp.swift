@@ -16,11 +16,14 @@ import Flaskish
 /// - `GET /boom`: a view that throws: a generic 500, with the error in the server's log.
 /// - Any other path: 404 with a JSON body from the custom 404 handler.
 ///
-/// It runs on Swift concurrency, as every Flaskish application (`Flask.export`): request bodies
-/// are read without blocking a thread, and views may await other services.
+/// It is exported with `Flask.Execution.inline`: every view here computes its answer from the
+/// request and memory, never waiting for anything, so the requests without a body (every GET) are
+/// answered at once on the server's I/O thread, without a task. The two POST routes read their
+/// body with asynchronous reads, on Swift concurrency. An application whose views call a database
+/// or read files keeps the default, `.concurrent`, and awaits them.
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
-    exampleApplication().export()
+    exampleApplication().export(execution: .inline)
 }
 
 /// A JSON request body the `/greetings` route decodes.

@@ -9,38 +9,48 @@
 ///
 /// The body is read before the view runs, up to `Config.maxContentLength`, so `data`, `form` and
 /// `json(as:)` need no `await`. The SSGI environ stays available as `environ`.
+///
+/// Nothing is parsed for a view that does not ask: `args`, `form`, `headers` and `cookies` are
+/// read from the environ and the body each time they are accessed, so a view that reads one of
+/// them many times keeps it in a local.
 public struct Request: Sendable {
     /// The SSGI environ of the request.
     public let environ: Environ
-    /// The query string's arguments, in order (`?tag=a&tag=b` keeps both).
-    public let args: MultiDict
-    /// The request's header fields, looked up without regard to case.
-    public let headers: HeaderFields
-    /// The cookies the client sent, by name.
-    public let cookies: [String: String]
     /// The values of the matched rule's variables, typed by their converters.
     public let viewArgs: [String: ViewArgument]
-    /// The endpoint of the matched rule; nil when no rule matched.
-    public let endpoint: String?
-    /// The pattern of the matched rule, such as `/users/<int:id>`; nil when no rule matched.
-    public let urlRule: String?
     /// The body's bytes; empty until read, and for requests without a body.
     public internal(set) var data: [UInt8] = []
-    /// The fields of an `application/x-www-form-urlencoded` body, in order; empty for other bodies.
-    public internal(set) var form = MultiDict()
 
+    /// The matched rule; nil when no rule matched.
+    let rule: Rule?
     let urlMap: URLMap
 
-    init(environ: Environ, urlMap: URLMap, rule: Rule?, viewArgs: [String: ViewArgument]) {
+    init(environ: Environ, urlMap: URLMap, match: RouteMatch) {
         self.environ = environ
-        self.args = environ.query
-        self.headers = HeaderFields(environ.headers)
-        self.cookies = environ.cookies
-        self.viewArgs = viewArgs
-        self.endpoint = rule?.endpoint
-        self.urlRule = rule?.pattern
+        if case .matched(let rule, let values) = match {
+            self.rule = rule
+            self.viewArgs = values
+        } else {
+            self.rule = nil
+            self.viewArgs = [:]
+        }
         self.urlMap = urlMap
     }
+
+    /// The query string's arguments, in order (`?tag=a&tag=b` keeps both).
+    public var args: MultiDict { self.environ.query }
+    /// The request's header fields, looked up without regard to case.
+    public var headers: HeaderFields { HeaderFields(self.environ.headers) }
+    /// The cookies the client sent, by name.
+    public var cookies: [String: String] { self.environ.cookies }
+    /// The fields of an `application/x-www-form-urlencoded` body, in order; empty for other bodies.
+    public var form: MultiDict {
+        self.environ.hasFormBody ? PercentEncoding.parseForm(self.text[...]) : MultiDict()
+    }
+    /// The endpoint of the matched rule; nil when no rule matched.
+    public var endpoint: String? { self.rule?.endpoint }
+    /// The pattern of the matched rule, such as `/users/<int:id>`; nil when no rule matched.
+    public var urlRule: String? { self.rule?.pattern }
 
     /// The method, such as `GET`.
     public var method: String { self.environ.requestMethod }
@@ -118,20 +128,17 @@ public struct Request: Sendable {
         return anchor.map { url + "#" + PercentEncoding.encodeFragment($0) } ?? url
     }
 
-    /// Reads the body, refusing one longer than `limit` with a 413, and parses a form body.
+    /// Reads the body, refusing one longer than `limit` with a 413; a request without a body
+    /// costs no read.
     mutating func readBody(limit: Int?) async throws {
+        guard !self.environ.input.isKnownEmpty else { return }
         if let limit, let declared = self.contentLength, declared > limit {
             throw HTTPException(.contentTooLarge)
         }
-        let body: [UInt8]
         do {
-            body = try await self.environ.input.readAll(limit: limit ?? .max)
+            self.data = try await self.environ.input.readAll(limit: limit ?? .max)
         } catch is RequestBodyTooLarge {
             throw HTTPException(.contentTooLarge)
-        }
-        self.data = body
-        if self.environ.hasFormBody {
-            self.form = PercentEncoding.parseForm(String(decoding: body, as: UTF8.self)[...])
         }
     }
 

@@ -2,13 +2,17 @@
 ///
 /// The default Content-Type is Flask's `text/html; charset=utf-8`; `text(_:)`, `jsonify(_:)` and
 /// `redirect(to:code:)` make the other common kinds.
+///
+/// A body given as a string is kept as the string and sent as its UTF-8, never copied into
+/// bytes; the header fields of a response that sets only its Content-Type share storage made
+/// once for each common type.
 public struct Response: Sendable {
     /// The status, 200 OK unless set.
     public var status: HTTPStatus
     /// The header fields, Content-Type included.
     public var headers: HeaderFields
-    /// The body's bytes.
-    public var body: [UInt8]
+    /// The body as it is sent: the string a view gave, or bytes.
+    var content: BodyChunk
 
     /// The HTML (or other) media type Flask gives a string a view returns.
     public static let defaultContentType = "text/html; charset=utf-8"
@@ -18,7 +22,7 @@ public struct Response: Sendable {
         _ text: String = "", status: HTTPStatus = .ok, headers: HeaderFields = [:],
         contentType: String = Response.defaultContentType
     ) {
-        self.init(bytes: Array(text.utf8), status: status, headers: headers, contentType: contentType)
+        self.init(content: BodyChunk(text), status: status, headers: headers, contentType: contentType)
     }
 
     /// A response whose body is `bytes`; `headers` may set their own Content-Type.
@@ -26,10 +30,24 @@ public struct Response: Sendable {
         bytes: [UInt8], status: HTTPStatus = .ok, headers: HeaderFields = [:],
         contentType: String = Response.defaultContentType
     ) {
+        self.init(content: BodyChunk(bytes), status: status, headers: headers, contentType: contentType)
+    }
+
+    init(content: BodyChunk, status: HTTPStatus, headers: HeaderFields, contentType: String) {
         self.status = status
-        self.headers = headers
-        self.body = bytes
-        if !headers.contains("Content-Type") { self.headers["Content-Type"] = contentType }
+        self.content = content
+        if headers.fields.isEmpty {
+            self.headers = Self.headers(contentType: contentType)
+        } else {
+            self.headers = headers
+            if !headers.contains("Content-Type") { self.headers["Content-Type"] = contentType }
+        }
+    }
+
+    /// The body's bytes.
+    public var body: [UInt8] {
+        get { self.content.bytes }
+        set { self.content = BodyChunk(newValue) }
     }
 
     /// The status code, such as 200.
@@ -59,8 +77,26 @@ public struct Response: Sendable {
         self.headers.deleteCookie(name, path: path, domain: domain)
     }
 
-    /// The response as the SDK sends it.
-    var buffered: BufferedResponse {
-        BufferedResponse(status: self.status, headers: self.headers, body: self.body)
+    /// The response as the SDK sends it, made of this one's parts without copying them.
+    consuming func buffered() -> BufferedResponse {
+        BufferedResponse(status: self.status, headers: self.headers, content: self.content)
+    }
+
+    static let plainTextContentType = "text/plain; charset=utf-8"
+    static let jsonContentType = "application/json"
+
+    private static let htmlHeaders: HeaderFields = ["Content-Type": Response.defaultContentType]
+    private static let plainTextHeaders: HeaderFields = ["Content-Type": Response.plainTextContentType]
+    private static let jsonHeaders: HeaderFields = ["Content-Type": Response.jsonContentType]
+
+    /// Header fields holding only the Content-Type `contentType`: for the common types, storage
+    /// shared by every response, copied only if a response changes its headers.
+    private static func headers(contentType: String) -> HeaderFields {
+        switch contentType {
+        case Self.defaultContentType: Self.htmlHeaders
+        case Self.plainTextContentType: Self.plainTextHeaders
+        case Self.jsonContentType: Self.jsonHeaders
+        default: ["Content-Type": contentType]
+        }
     }
 }

@@ -6,7 +6,7 @@
 
 /// A plain-text response, `text/plain; charset=utf-8`.
 public func text(_ body: String, status: HTTPStatus = .ok, headers: HeaderFields = [:]) -> Response {
-    Response(body, status: status, headers: headers, contentType: "text/plain; charset=utf-8")
+    Response(body, status: status, headers: headers, contentType: Response.plainTextContentType)
 }
 
 /// A JSON response of `value`, `application/json`, as Flask's `jsonify` writes it: compact, keys
@@ -18,7 +18,7 @@ public func jsonify<Value: Encodable>(_ value: Value, status: HTTPStatus = .ok, 
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     var body = Array(try encoder.encode(value))
     body.append(UInt8(ascii: "\n"))
-    return Response(bytes: body, status: status, headers: headers, contentType: "application/json")
+    return Response(bytes: body, status: status, headers: headers, contentType: Response.jsonContentType)
 }
 
 /// A JSON object of mixed values, as Flask's `jsonify(id=7, name="Ada")`: `jsonify(["id": id, "name": name])`.

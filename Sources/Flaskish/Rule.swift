@@ -1,6 +1,6 @@
 /// One URL rule of the map: its pattern parsed into parts, the methods it answers, its endpoint
-/// and its view, as `app.route` registers it.
-struct Rule: Sendable {
+/// and its view, as `app.route` registers it. Parsed once, when it is registered.
+final class Rule: Sendable {
     /// A piece of the pattern: text matched as it is, or a variable matched by its converter.
     enum Part: Sendable {
         case text([UInt8])
@@ -10,32 +10,54 @@ struct Rule: Sendable {
     /// The pattern as written, such as `/users/<int:id>`.
     let pattern: String
     let parts: [Part]
-    /// The upper-case methods answered, HEAD and OPTIONS included when they are automatic.
-    let methods: Set<String>
+    /// Whether the pattern has no variables: it matches its own text only.
+    let isStatic: Bool
+    /// The upper-case methods answered, sorted, HEAD and OPTIONS included when they are automatic.
+    let methods: [String]
     let endpoint: String
     /// Whether a request for the pattern without its trailing `/` is redirected to it.
     let strictSlashes: Bool
     /// Whether OPTIONS is answered by the framework with the allowed methods.
     let providesAutomaticOptions: Bool
-    let view: @Sendable (Request) async throws -> Response
+    let view: AppFunction<Request, Response>
 
     /// Parses `pattern` and completes `methods` as Flask does: HEAD with GET, and OPTIONS unless
     /// the view handles it itself.
     init(
         pattern: String, methods: [String], endpoint: String?, strictSlashes: Bool,
-        view: @escaping @Sendable (Request) async throws -> Response
+        view: AppFunction<Request, Response>
     ) throws(RoutingError) {
         self.pattern = pattern
         self.parts = try Self.parse(pattern)
+        self.isStatic = self.parts.allSatisfy {
+            if case .text = $0 { true } else { false }
+        }
         var methods = Set(methods.map { $0.uppercased() })
         guard !methods.isEmpty else { throw RoutingError("the rule '\(pattern)' answers no method") }
         if methods.contains("GET") { methods.insert("HEAD") }
         self.providesAutomaticOptions = !methods.contains("OPTIONS")
         methods.insert("OPTIONS")
-        self.methods = methods
+        self.methods = methods.sorted()
         self.endpoint = endpoint ?? pattern
         self.strictSlashes = strictSlashes
         self.view = view
+    }
+
+    /// Whether the rule answers `method`: a comparison per method, nothing hashed.
+    func answers(_ method: String) -> Bool {
+        self.methods.contains(method)
+    }
+
+    /// Whether a static rule's pattern is `path`, byte for byte (a `String` comparison would also
+    /// equate other encodings of the same characters).
+    func matches(staticPath path: String) -> Bool {
+        let pattern = self.pattern.utf8.span
+        let path = path.utf8.span
+        guard pattern.count == path.count else { return false }
+        for index in pattern.indices where pattern[index] != path[index] {
+            return false
+        }
+        return true
     }
 
     /// The names of the variables, in order.

@@ -1,29 +1,49 @@
 /// The rules of an application, in the order they are tried, with matching and URL building:
 /// Werkzeug's `Map` and `MapAdapter` in one value.
+///
+/// Rules are parsed and sorted once, when they are added. A path is looked up among the rules
+/// without variables by a dictionary, and only a path none of them answers is tried against the
+/// rules with variables.
 struct URLMap: Sendable {
     /// The rules, sorted so that the most specific is tried first (see `Rule.precedes`); rules
     /// that tie keep the order they were added in.
     private(set) var rules: [Rule] = []
+    /// The rules without variables, by pattern, each list in the order of `rules`. They all come
+    /// before the rules with variables in that order, so they are tried first.
+    private var staticRules: [String: [Rule]] = [:]
+    /// The rules with variables, in the order of `rules`.
+    private var variableRules: [Rule] = []
 
     mutating func add(_ rule: Rule) {
         let index = self.rules.firstIndex { rule.precedes($0) } ?? self.rules.endIndex
         self.rules.insert(rule, at: index)
+        if rule.isStatic {
+            self.staticRules[rule.pattern] = self.rules.filter { $0.isStatic && $0.pattern == rule.pattern }
+        } else {
+            self.variableRules = self.rules.filter { !$0.isStatic }
+        }
     }
 
     /// Matches PATH_INFO and the method: the first rule that matches both wins; a path that only
     /// some rule with another method matches is a 405, and a path missing the trailing slash of a
     /// rule is redirected to it.
     func match(path: String, method: String) -> RouteMatch {
-        let bytes = Array(path.utf8)
-        var allowed: Set<String> = []
-        for rule in self.rules {
-            guard let values = rule.match(bytes) else { continue }
-            if rule.methods.contains(method) { return .matched(rule, values) }
-            allowed.formUnion(rule.methods)
+        var allowed: [String] = []
+        if let candidates = self.staticRules[path] {
+            for rule in candidates where rule.matches(staticPath: path) {
+                if rule.answers(method) { return .matched(rule, [:]) }
+                allowed += rule.methods
+            }
         }
-        if !allowed.isEmpty { return .methodNotAllowed(allowed: allowed.sorted()) }
+        let bytes = self.variableRules.isEmpty ? [] : Array(path.utf8)
+        for rule in self.variableRules {
+            guard let values = rule.match(bytes) else { continue }
+            if rule.answers(method) { return .matched(rule, values) }
+            allowed += rule.methods
+        }
+        if !allowed.isEmpty { return .methodNotAllowed(allowed: Set(allowed).sorted()) }
         if !path.hasSuffix("/") {
-            let withSlash = bytes + [UInt8(ascii: "/")]
+            let withSlash = Array(path.utf8) + [UInt8(ascii: "/")]
             if self.rules.contains(where: {
                 $0.strictSlashes && $0.pattern.hasSuffix("/") && $0.match(withSlash) != nil
             }) {
@@ -44,7 +64,7 @@ struct URLMap: Sendable {
     func build(_ endpoint: String, _ values: [String: any CustomStringConvertible], method: String? = nil)
         throws(RoutingError) -> String
     {
-        let candidates = self.rules.filter { $0.endpoint == endpoint && (method.map($0.methods.contains) ?? true) }
+        let candidates = self.rules.filter { rule in rule.endpoint == endpoint && (method.map(rule.answers) ?? true) }
         guard !candidates.isEmpty else { throw RoutingError("no rule has the endpoint '\(endpoint)'") }
         for rule in candidates {
             guard let path = rule.build(values) else { continue }

@@ -36,7 +36,7 @@ enum ApplicationDescriptor {
         let execution: UInt32
         switch application.handler {
         case .sync(_, let mode): execution = mode.abiValue
-        case .async: execution = UInt32(SSGI_EXECUTION_CONCURRENT)
+        case .async, .immediate: execution = UInt32(SSGI_EXECUTION_CONCURRENT)
         }
         let descriptor = UnsafeMutablePointer<ssgi_app>.allocate(capacity: 1)
         descriptor.initialize(

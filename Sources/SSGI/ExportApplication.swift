@@ -46,6 +46,42 @@ public func exportApplication(
         ExportedApplication(name: name, handler: .async(application), startup: startup, shutdown: shutdown))
 }
 
+/// Exports an asynchronous application with a synchronous part that answers, at once, the
+/// requests it can: `immediate` runs inside the server's call, on the I/O thread that received the
+/// request, and a request it answers costs no task; a request it returns nil for goes to
+/// `application`, which runs as an asynchronous application exported alone does.
+///
+/// ```swift
+/// exportApplication(
+///     immediate: { environ, startResponse in
+///         guard environ.input.isKnownEmpty else { return nil }  // a body to read: asynchronously
+///         startResponse("200 OK", [("Content-Type", "text/plain")])
+///         return ["Hello world!\n"]
+///     },
+///     { environ, startResponse in
+///         let body = try await environ.input.readAll(limit: 1 << 20)
+///         startResponse("200 OK", [("Content-Type", "text/plain")])
+///         return ["\(body.count) bytes\n"]
+///     })
+/// ```
+///
+/// It suits a framework whose views are synchronous: starting a task costs a request several
+/// thousand instructions and a few allocations, which one that needs no `await` then does not
+/// pay. `immediate` must not block, since it holds up every connection of its I/O thread, and it
+/// decides before calling `startResponse`: once it has called it, it must answer. Both parts may
+/// run while another request's do, so the application is declared `SSGI_EXECUTION_CONCURRENT`.
+public func exportApplication(
+    name: String = "app",
+    startup: (@Sendable () async throws -> Void)? = nil,
+    shutdown: (@Sendable () async throws -> Void)? = nil,
+    immediate: @escaping ImmediateApplication,
+    _ application: @escaping AsyncApplication
+) -> UnsafeRawPointer {
+    ApplicationDescriptor.make(
+        ExportedApplication(
+            name: name, handler: .immediate(immediate, application), startup: startup, shutdown: shutdown))
+}
+
 /// Everything the SDK keeps about an exported application.
 final class ExportedApplication: Sendable {
     let name: String
@@ -71,14 +107,39 @@ final class ExportedApplication: Sendable {
         case .sync(let application, .threadPool):
             DispatchQueue.global().async { Self.runSync(application, environ, state) }
         case .async(let application):
-            Self.startTask {
-                do {
-                    let body = try await application(environ, StartResponse(state: state))
-                    await Self.send(body, state)
-                } catch {
-                    state.fail(error, cleanup: nil)
-                }
+            Self.runAsync(application, environ, state)
+        case .immediate(let immediate, let application):
+            Self.runImmediate(immediate, application, environ, state)
+        }
+    }
+
+    private static func runAsync(_ application: @escaping AsyncApplication, _ environ: Environ, _ state: RequestState) {
+        Self.startTask {
+            do {
+                let body = try await application(environ, StartResponse(state: state))
+                await Self.send(body, state)
+            } catch {
+                state.fail(error, cleanup: nil)
             }
+        }
+    }
+
+    /// Answers with `immediate`'s body, or, when it returns nil, runs `application`.
+    private static func runImmediate(
+        _ immediate: ImmediateApplication, _ application: @escaping AsyncApplication, _ environ: Environ,
+        _ state: RequestState
+    ) {
+        let body: ResponseBody?
+        do {
+            body = try immediate(environ, StartResponse(state: state))
+        } catch {
+            state.fail(error, cleanup: nil)
+            return
+        }
+        if let body {
+            Self.finish(body, state)
+        } else {
+            Self.runAsync(application, environ, state)
         }
     }
 
@@ -99,15 +160,19 @@ final class ExportedApplication: Sendable {
 
     private static func runSync(_ application: SyncApplication, _ environ: Environ, _ state: RequestState) {
         do {
-            let body = try application(environ, StartResponse(state: state))
-            switch body.storage {
-            case .chunks(let chunks):
-                state.finish(sending: chunks, cleanup: body.cleanup)
-            case .stream:
-                Self.startTask { await Self.send(body, state) }
-            }
+            Self.finish(try application(environ, StartResponse(state: state)), state)
         } catch {
             state.fail(error, cleanup: nil)
+        }
+    }
+
+    /// Sends the body a synchronous application returned: chunks at once, a stream on a task.
+    private static func finish(_ body: ResponseBody, _ state: RequestState) {
+        switch body.storage {
+        case .chunks(let chunks):
+            state.finish(sending: chunks, cleanup: body.cleanup)
+        case .stream:
+            Self.startTask { await Self.send(body, state) }
         }
     }
 

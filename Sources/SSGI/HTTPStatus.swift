@@ -3,22 +3,31 @@
 /// Frameworks pass `description` to `startResponse`; the server uses it for the answers it makes itself.
 public struct HTTPStatus: Sendable, Hashable, ExpressibleByIntegerLiteral, CustomStringConvertible {
     /// The three-digit code, such as 404.
-    public var code: Int
+    public var code: Int {
+        didSet { self.description = Self.statusLine(self.code, self.reasonPhrase) }
+    }
     /// The reason phrase, such as `Not Found`.
-    public var reasonPhrase: String
+    public var reasonPhrase: String {
+        didSet { self.description = Self.statusLine(self.code, self.reasonPhrase) }
+    }
+    /// The status line's text: `404 Not Found`. Formatted when the status is made, not each time a
+    /// response is sent with it.
+    public private(set) var description: String
 
     /// A status with the standard reason phrase for `code`, unless `reasonPhrase` is given.
     public init(_ code: Int, reasonPhrase: String? = nil) {
         self.code = code
         self.reasonPhrase = reasonPhrase ?? Self.standardReasonPhrase(for: code)
+        self.description = Self.statusLine(self.code, self.reasonPhrase)
     }
 
     public init(integerLiteral code: Int) {
         self.init(code)
     }
 
-    /// The status line's text: `404 Not Found`.
-    public var description: String { "\(self.code) \(self.reasonPhrase)" }
+    private static func statusLine(_ code: Int, _ reasonPhrase: String) -> String {
+        "\(code) \(reasonPhrase)"
+    }
 
     /// Whether a response with this status carries a body: false for 1xx, 204 and 304.
     public var allowsBody: Bool { ResponseRules.allowsBody(status: self.code) }

@@ -22,6 +22,17 @@ public final class RequestInput: @unchecked Sendable {
         self.source = .memory(bytes, offset: 0)
     }
 
+    /// Whether the body is known to hold no more bytes without reading it: the request has none
+    /// (no Content-Length or `Content-Length: 0`, and no chunked coding), or a body in memory was
+    /// read to its end. A framework that answers requests without a body at once, without
+    /// awaiting a read, checks this first.
+    public var isKnownEmpty: Bool {
+        switch self.source {
+        case .server: false
+        case .memory(let bytes, let offset): offset >= bytes.count
+        }
+    }
+
     /// The default size of one read.
     public static let defaultChunkSize = 64 * 1024
 

@@ -31,6 +31,26 @@ struct ResponseTests {
         #expect(response.text == "grüß dich\n")
     }
 
+    @Test("a text body reads back as bytes and as text, and bytes set replace it")
+    func bodyAccessors() {
+        var response = text("grüß dich\n")
+        #expect(response.body == Array("grüß dich\n".utf8))
+        #expect(response.text == "grüß dich\n")
+        response.body = Array("hi".utf8)
+        #expect(response.text == "hi")
+    }
+
+    @Test("a response that changes its headers leaves those of other responses alone")
+    func headersAreValues() {
+        var first = text("a")
+        first.headers["X-First"] = "1"
+        first.contentType = "text/csv"
+        let second = text("b")
+        #expect(second.headers["X-First"] == nil)
+        #expect(second.contentType == "text/plain; charset=utf-8")
+        #expect(first.contentType == "text/csv")
+    }
+
     @Test("jsonify writes compact JSON with sorted keys and a final newline")
     func jsonifyMixedValues() async throws {
         var app = Flask("test")

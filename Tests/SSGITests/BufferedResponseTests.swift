@@ -32,6 +32,30 @@ struct BufferedResponseTests {
         #expect(response.text == "hello")
     }
 
+    @Test("a Content-Length the response gives keeps its place, once, with the body's length")
+    func contentLengthInPlace() async throws {
+        let errors = Locked<[String]>([])
+        let response = try await Self.send(
+            BufferedResponse(
+                headers: HeaderFields([
+                    ("X-A", "1"), ("Content-Length", "99"), ("Content-Type", "text/plain"), ("content-length", "7"),
+                ]),
+                body: Array("hello".utf8)),
+            errors: errors)
+        #expect(response.headers.map(\.name) == ["X-A", "Content-Length", "Content-Type"])
+        #expect(response.header("Content-Length") == "5")
+    }
+
+    @Test("a string body is sent as its UTF-8, and counted in bytes")
+    func stringContent() async throws {
+        let errors = Locked<[String]>([])
+        let response = try await Self.send(
+            BufferedResponse(headers: ["Content-Type": "text/plain; charset=utf-8"], content: BodyChunk("grüß\n")),
+            errors: errors)
+        #expect(response.header("Content-Length") == "7")
+        #expect(response.text == "grüß\n")
+    }
+
     @Test("hop-by-hop headers are dropped, each logged once")
     func hopByHop() async throws {
         let errors = Locked<[String]>([])

@@ -38,6 +38,15 @@ struct RequestInputTests {
         #expect(try await input.read() == [])
     }
 
+    @Test("an in-memory body is known empty when it has no bytes, or once they are read")
+    func knownEmpty() async throws {
+        #expect(RequestInput(bytes: []).isKnownEmpty)
+        let input = RequestInput(bytes: Self.body)
+        #expect(!input.isKnownEmpty)
+        _ = try await input.readAll()
+        #expect(input.isKnownEmpty)
+    }
+
     @Test("readAll returns the whole body")
     func readAll() async throws {
         let large = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
@@ -116,5 +125,13 @@ struct ServerRequestInputTests {
         let chunked = RequestInput(call: call, bodyLength: -1)
         #expect(try await chunked.read() == [])
         #expect(Self.reads == 1)
+    }
+
+    @Test("only a request whose body length is 0 is known empty without reading")
+    func knownEmptyFromServer() {
+        let call = ServerCall(call: OpaquePointer(bitPattern: 1)!, ops: Self.ops, mayBlock: false)
+        #expect(RequestInput(call: call, bodyLength: 0).isKnownEmpty)
+        #expect(!RequestInput(call: call, bodyLength: -1).isKnownEmpty)
+        #expect(!RequestInput(call: call, bodyLength: 5).isKnownEmpty)
     }
 }
