@@ -38,8 +38,6 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private let arena = RequestArena()
     /// A buffer for holding back a small first body chunk, kept between responses for its memory.
     private var spareChunk = ByteBuffer()
-    /// Where a response head is laid out before it is written, kept between responses for its memory.
-    private var headBytes: [UInt8] = []
     /// The buffer the last small response was written from: once the channel has written it out,
     /// this is its only reference and the next response reuses its memory.
     private var spareResponse = ByteBuffer()
@@ -564,23 +562,24 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.framing = framing
         request.statusCode = head.statusCode
         self.serverHeaders.refresh()
-        self.headBytes.removeAll(keepingCapacity: true)
-        ResponseEncoder.writeHead(
-            head, framing: framing, addContentLength: addContentLength, keepAlive: request.keepAlive,
-            clientIsHTTP10: request.clientIsHTTP10, serverHeaders: self.serverHeaders, into: &self.headBytes)
-        var buffer = self.spareResponse
-        self.spareResponse = ByteBuffer()
         var deferredBytes = request.deferredChunk?.readableBytes ?? 0
         // A large first chunk is not copied behind the head: it follows it in a write of its own,
         // and the two leave in one gathering write at the flush.
         let sendsDeferredApart = deferredBytes > Self.spareCapacity && !request.isHeadRequest && framing.isRaw
         if sendsDeferredApart { deferredBytes = 0 }
+        let capacity =
+            head.bytes.count + self.serverHeaders.lines.count + ResponseEncoder.headOverhead + deferredBytes
+            + ResponseEncoder.chunkOverhead
+        var buffer = self.spareResponse
+        self.spareResponse = ByteBuffer()
         if buffer.capacity == 0 {
-            buffer = context.channel.allocator.buffer(capacity: max(1024, self.headBytes.count + deferredBytes + 16))
+            buffer = context.channel.allocator.buffer(capacity: max(1024, capacity))
         } else {
-            buffer.clear(minimumCapacity: self.headBytes.count + deferredBytes + 16)
+            buffer.clear(minimumCapacity: capacity)
         }
-        buffer.writeBytes(self.headBytes)
+        ResponseEncoder.writeHead(
+            head, framing: framing, addContentLength: addContentLength, keepAlive: request.keepAlive,
+            clientIsHTTP10: request.clientIsHTTP10, serverHeaders: self.serverHeaders, into: &buffer)
         self.server.trace?.response(buffer)
         if sendsDeferredApart, let deferred = request.deferredChunk {
             request.deferredChunk = nil
@@ -591,7 +590,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if var deferred = request.deferredChunk {
             request.deferredChunk = nil
-            self.appendBody(deferred.readableBytesView, of: request, to: &buffer)
+            self.appendBody(deferred, of: request, to: &buffer)
             if deferred.capacity <= Self.spareCapacity {
                 deferred.clear()
                 self.spareChunk = deferred
@@ -623,6 +622,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         guard !request.isHeadRequest, let framing = request.framing else { return }
         request.bodyBytesSent += framing == .none ? 0 : chunk.count
+        ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
+    }
+
+    private func appendBody(_ chunk: ByteBuffer, of request: InFlightRequest, to buffer: inout ByteBuffer) {
+        guard !request.isHeadRequest, let framing = request.framing else { return }
+        request.bodyBytesSent += framing == .none ? 0 : chunk.readableBytes
         ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
     }
 

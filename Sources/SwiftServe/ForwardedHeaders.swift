@@ -27,6 +27,12 @@ struct ForwardedHeaders {
 
     init() {}
 
+    /// Whether no forwarding field was seen: there is nothing to resolve.
+    var isEmpty: Bool {
+        self.forwarded.isEmpty && self.forwardedFor.isEmpty && self.forwardedProto.isEmpty
+            && self.forwardedHost.isEmpty
+    }
+
     /// Keeps `value` if `name` is one of the forwarding fields.
     mutating func consider(name: String, value: String) {
         switch name.utf8.count {

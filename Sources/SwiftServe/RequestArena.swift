@@ -19,7 +19,11 @@ final class RequestArena {
         let headersOffset = MemoryLayout<ssgi_request>.stride
         let bytesOffset = headersOffset + headerCount * MemoryLayout<ssgi_header>.stride
         var byteCount = environment.requestMethod.utf8.count + environment.scriptName.utf8.count
-        byteCount += environment.pathInfo.count + environment.queryString.utf8.count
+        switch environment.pathInfoBytes {
+        case .asSent(let path): byteCount += path.utf8.count
+        case .decoded(let bytes): byteCount += bytes.count
+        }
+        byteCount += environment.queryString.utf8.count
         byteCount += environment.contentType.utf8.count + environment.contentLength.utf8.count
         byteCount += environment.serverName.utf8.count + environment.serverPort.utf8.count
         byteCount += environment.serverProtocol.utf8.count + environment.remoteAddr.utf8.count
@@ -36,13 +40,18 @@ final class RequestArena {
             (headers + index).initialize(
                 to: ssgi_header(name: writer.append(header.name.utf8), value: writer.append(header.value.utf8)))
         }
+        let pathInfo: ssgi_bytes
+        switch environment.pathInfoBytes {
+        case .asSent(let path): pathInfo = writer.append(path.utf8)
+        case .decoded(let bytes): pathInfo = writer.append(bytes)
+        }
         let request = memory.bindMemory(to: ssgi_request.self, capacity: 1)
         request.initialize(
             to: ssgi_request(
                 struct_size: MemoryLayout<ssgi_request>.size,
                 request_method: writer.append(environment.requestMethod.utf8),
                 script_name: writer.append(environment.scriptName.utf8),
-                path_info: writer.append(environment.pathInfo),
+                path_info: pathInfo,
                 query_string: writer.append(environment.queryString.utf8),
                 content_type: writer.append(environment.contentType.utf8),
                 content_length: writer.append(environment.contentLength.utf8),
@@ -81,7 +90,31 @@ final class RequestArena {
 private struct ByteWriter {
     var cursor: UnsafeMutableRawPointer
 
-    mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ssgi_bytes {
+    /// Copies contiguous UTF-8 with one `memcpy`; a string stored otherwise is copied byte by byte.
+    mutating func append(_ bytes: String.UTF8View) -> ssgi_bytes {
+        bytes.withContiguousStorageIfAvailable { self.append(UnsafeRawBufferPointer($0)) }
+            ?? self.appendEach(bytes)
+    }
+
+    mutating func append(_ bytes: Substring.UTF8View) -> ssgi_bytes {
+        bytes.withContiguousStorageIfAvailable { self.append(UnsafeRawBufferPointer($0)) }
+            ?? self.appendEach(bytes)
+    }
+
+    mutating func append(_ bytes: [UInt8]) -> ssgi_bytes {
+        bytes.withUnsafeBytes { self.append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) -> ssgi_bytes {
+        let start = self.cursor.assumingMemoryBound(to: UInt8.self)
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            self.cursor.copyMemory(from: base, byteCount: bytes.count)
+        }
+        self.cursor += bytes.count
+        return ssgi_bytes(data: start, length: bytes.count)
+    }
+
+    private mutating func appendEach<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ssgi_bytes {
         let start = self.cursor.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
         UnsafeMutableRawBufferPointer(start: self.cursor, count: count).copyBytes(from: bytes)

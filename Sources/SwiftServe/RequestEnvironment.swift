@@ -6,7 +6,8 @@ import SSGI
 struct RequestEnvironment {
     var requestMethod: String
     var scriptName: String
-    var pathInfo: [UInt8]
+    /// PATH_INFO as the arena writes it: the path as sent when it holds no `%`, else its decoded bytes.
+    var pathInfoBytes: PathInfo
     var queryString: Substring
     var contentType: String
     var contentLength: String
@@ -27,6 +28,20 @@ struct RequestEnvironment {
     /// SSGI_FLAG_* bits.
     var flags: UInt32
 
+    /// PATH_INFO's bytes; a path without `%` needs no copy of its own.
+    enum PathInfo {
+        case asSent(Substring)
+        case decoded([UInt8])
+    }
+
+    /// PATH_INFO: the path, percent-decoded.
+    var pathInfo: [UInt8] {
+        switch self.pathInfoBytes {
+        case .asSent(let path): Array(path.utf8)
+        case .decoded(let bytes): bytes
+        }
+    }
+
     /// `forwardedBy` is given when the connection comes from a trusted proxy: its forwarding
     /// headers then say who the client is and what it asked for (`ForwardedHeaders`).
     init(head: HTTPRequestHead, connection: ConnectionInfo, flags: UInt32, forwardedBy trusted: TrustedProxies? = nil) {
@@ -34,13 +49,16 @@ struct RequestEnvironment {
         self.scriptName = ""
         self.requestURI = head.uri
         let target = Self.originForm(head.uri)
+        let path: Substring
         if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            self.pathInfo = Self.percentDecoded(target[..<question])
+            path = target[..<question]
             self.queryString = target[target.utf8.index(after: question)...]
         } else {
-            self.pathInfo = Self.percentDecoded(target)
+            path = target
             self.queryString = ""
         }
+        self.pathInfoBytes =
+            path.utf8.contains(UInt8(ascii: "%")) ? .decoded(Self.percentDecoded(path)) : .asSent(path)
         self.serverProtocol = head.version.minor == 0 ? "HTTP/1.0" : "HTTP/1.1"
         self.remoteAddr = connection.remoteAddr
         self.remotePort = connection.remotePort
@@ -81,7 +99,7 @@ struct RequestEnvironment {
         if let authority = Self.authority(ofAbsoluteForm: head.uri) {
             host = authority
         }
-        if let trusted {
+        if let trusted, !forwarded.isEmpty {
             let proxied = forwarded.resolve(trusting: trusted)
             if let remoteAddr = proxied.remoteAddr {
                 self.remoteAddr = remoteAddr

@@ -21,13 +21,13 @@ enum RequestHeadRules {
         var codings = TransferCodings()
         for (name, value) in head.headers {
             switch name.utf8.count {
-            case 4 where ResponseRules.name(name.utf8, is: "host"):
+            case 4 where name.utf8.span.equalsIgnoringCase("host"):
                 hostCount += 1
                 host = value
-            case 14 where ResponseRules.name(name.utf8, is: "content-length"):
+            case 14 where name.utf8.span.equalsIgnoringCase("content-length"):
                 contentLengthCount += 1
                 contentLength = value
-            case 17 where ResponseRules.name(name.utf8, is: "transfer-encoding"):
+            case 17 where name.utf8.span.equalsIgnoringCase("transfer-encoding"):
                 codings.add(value)
             default:
                 break
@@ -56,7 +56,7 @@ enum RequestHeadRules {
         // RFC 9112 §3.2.4: the asterisk form is only for a server-wide OPTIONS.
         if head.uri == "*", head.method != .OPTIONS { return .asteriskTargetWithoutOptions }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
-        if head.uri.utf8.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
+        if head.uri.utf8.span.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
     }
 
@@ -81,30 +81,92 @@ enum RequestHeadRules {
 
     /// `1*DIGIT`, small enough for a 64-bit length. Surrounding whitespace is not part of a field value.
     static func isContentLength(_ value: String) -> Bool {
-        let digits = Self.trimmed(value.utf8[...])
-        return !digits.isEmpty && digits.count <= 18
-            && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let bytes = value.utf8.span
+        var digits = 0
+        var sawTrailingWhitespace = false
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                if digits > 0 { sawTrailingWhitespace = true }
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), !sawTrailingWhitespace {
+                digits += 1
+            } else {
+                return false
+            }
+        }
+        return digits > 0 && digits <= 18
     }
 
     /// RFC 9112 §3.2 `Host = uri-host [ ":" port ]`, with RFC 3986's `IP-literal`, `IPv4address`
     /// and `reg-name` for the host; empty is allowed (a request target without an authority).
+    /// Surrounding whitespace is not part of a field value.
+    ///
+    /// One pass over the bytes: Host is in every request.
     static func isHost(_ value: String) -> Bool {
-        var bytes = Self.trimmed(value.utf8[...])
-        if bytes.first == UInt8(ascii: "[") {
-            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
-            let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
-            guard !literal.isEmpty, literal.allSatisfy(Self.isIPLiteralByte) else { return false }
-            bytes = bytes[bytes.index(after: close)...]
-            guard bytes.isEmpty || bytes.first == UInt8(ascii: ":") else { return false }
-        } else {
-            let colon = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.endIndex
-            guard bytes[..<colon].allSatisfy(Self.isRegNameByte) else { return false }
-            bytes = bytes[colon...]
+        /// Where in `host[:port]` the byte being read falls.
+        enum Part {
+            case leadingWhitespace, regName, ipLiteral, afterIPLiteral, port, trailingWhitespace
         }
-        guard !bytes.isEmpty else { return true }
-        let port = bytes.dropFirst()
-        return port.count <= 5 && port.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-            && (Int(Substring(port)) ?? 0) <= 65535
+        let bytes = value.utf8.span
+        var part = Part.leadingWhitespace
+        var literalLength = 0
+        var portDigits = 0
+        var port = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let isWhitespace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            switch part {
+            case .leadingWhitespace:
+                if isWhitespace { continue }
+                if byte == UInt8(ascii: "[") {
+                    part = .ipLiteral
+                } else if byte == UInt8(ascii: ":") {
+                    part = .port
+                } else if Self.isRegNameByte(byte) {
+                    part = .regName
+                } else {
+                    return false
+                }
+            case .regName:
+                if byte == UInt8(ascii: ":") {
+                    part = .port
+                } else if isWhitespace {
+                    part = .trailingWhitespace
+                } else if !Self.isRegNameByte(byte) {
+                    return false
+                }
+            case .ipLiteral:
+                if byte == UInt8(ascii: "]") {
+                    guard literalLength > 0 else { return false }
+                    part = .afterIPLiteral
+                } else if Self.isIPLiteralByte(byte) {
+                    literalLength += 1
+                } else {
+                    return false
+                }
+            case .afterIPLiteral:
+                if byte == UInt8(ascii: ":") {
+                    part = .port
+                } else if isWhitespace {
+                    part = .trailingWhitespace
+                } else {
+                    return false
+                }
+            case .port:
+                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                    portDigits += 1
+                    guard portDigits <= 5 else { return false }
+                    port = port * 10 + Int(byte - UInt8(ascii: "0"))
+                } else if isWhitespace {
+                    part = .trailingWhitespace
+                } else {
+                    return false
+                }
+            case .trailingWhitespace:
+                guard isWhitespace else { return false }
+            }
+        }
+        return part != .ipLiteral && port <= 65535
     }
 
     /// RFC 3986 `unreserved / pct-encoded / sub-delims`.
@@ -130,17 +192,6 @@ enum RequestHeadRules {
         default:
             false
         }
-    }
-
-    private static func trimmed(_ bytes: Substring.UTF8View) -> Substring.UTF8View {
-        var bytes = bytes
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-            bytes = bytes.dropFirst()
-        }
-        while let last = bytes.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
-            bytes = bytes.dropLast()
-        }
-        return bytes
     }
 }
 

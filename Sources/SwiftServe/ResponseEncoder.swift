@@ -7,36 +7,39 @@ enum ResponseEncoder {
     /// then Date and Server where the application set neither, the framing header, Connection as
     /// needed, and the blank line.
     ///
-    /// The head is assembled in an array, whose appends cost little, so that it reaches the
-    /// connection's buffer in one write.
+    /// The head goes straight into the buffer the response is written from: each part is one
+    /// copy of bytes already laid out, with no array in between.
     static func writeHead(
         _ head: ResponseHead, framing: ResponseFraming, addContentLength: Int?, keepAlive: Bool,
-        clientIsHTTP10: Bool, serverHeaders: borrowing ServerHeaders, into bytes: inout [UInt8]
+        clientIsHTTP10: Bool, serverHeaders: borrowing ServerHeaders, into buffer: inout ByteBuffer
     ) {
-        bytes.append(contentsOf: head.bytes)
-        serverHeaders.write(date: !head.hasDate, server: !head.hasServer, into: &bytes)
+        buffer.writeBytes(head.bytes)
+        serverHeaders.write(date: !head.hasDate, server: !head.hasServer, into: &buffer)
         if let length = addContentLength {
-            bytes.append(contentsOf: "Content-Length: ".utf8)
-            self.appendDecimal(length, to: &bytes)
-            bytes.append(contentsOf: "\r\n".utf8)
+            buffer.writeStaticString("Content-Length: ")
+            self.writeDecimal(length, into: &buffer)
+            buffer.writeStaticString("\r\n")
         } else if framing == .chunked {
-            bytes.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
         }
         if !keepAlive, !clientIsHTTP10 {
-            bytes.append(contentsOf: "Connection: close\r\n".utf8)
+            buffer.writeStaticString("Connection: close\r\n")
         } else if keepAlive, clientIsHTTP10 {
-            bytes.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            buffer.writeStaticString("Connection: keep-alive\r\n")
         }
-        bytes.append(contentsOf: "\r\n".utf8)
+        buffer.writeStaticString("\r\n")
     }
 
-    /// Appends a non-negative number in decimal ASCII digits.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+    /// The most bytes `writeHead` adds to `head.bytes` and the server's lines.
+    static let headOverhead = 64
+
+    /// Writes a non-negative number in decimal ASCII digits.
+    static func writeDecimal(_ value: Int, into buffer: inout ByteBuffer) {
         var divisor = 1
         while divisor <= value / 10 { divisor *= 10 }
         var rest = value
         while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor))
             rest %= divisor
             divisor /= 10
         }
@@ -49,8 +52,7 @@ enum ResponseEncoder {
         switch framing {
         case .chunked:
             guard !chunk.isEmpty else { return }
-            buffer.writeString(String(chunk.count, radix: 16))
-            buffer.writeStaticString("\r\n")
+            self.writeChunkSize(chunk.count, into: &buffer)
             buffer.writeBytes(chunk)
             buffer.writeStaticString("\r\n")
         case .length, .closeDelimited:
@@ -58,6 +60,35 @@ enum ResponseEncoder {
         case .none:
             break
         }
+    }
+
+    /// Writes one body chunk held in a buffer in the given framing, with one copy of its bytes.
+    static func writeBody(_ chunk: ByteBuffer, framing: ResponseFraming, into buffer: inout ByteBuffer) {
+        switch framing {
+        case .chunked:
+            guard chunk.readableBytes > 0 else { return }
+            self.writeChunkSize(chunk.readableBytes, into: &buffer)
+            buffer.writeImmutableBuffer(chunk)
+            buffer.writeStaticString("\r\n")
+        case .length, .closeDelimited:
+            buffer.writeImmutableBuffer(chunk)
+        case .none:
+            break
+        }
+    }
+
+    /// The bytes chunked framing puts around a chunk's data, at most: its size in hex and two CRLFs.
+    static let chunkOverhead = 2 * MemoryLayout<Int>.size + 4
+
+    /// The start of a chunk: its size in hex digits, then CRLF.
+    static func writeChunkSize(_ size: Int, into buffer: inout ByteBuffer) {
+        var shift = (Int.bitWidth - size.leadingZeroBitCount + 3) / 4 * 4 - 4
+        repeat {
+            let digit = UInt8((size >> max(shift, 0)) & 0xF)
+            buffer.writeInteger(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+            shift -= 4
+        } while shift >= 0
+        buffer.writeStaticString("\r\n")
     }
 
     /// The last chunk of a chunked body.

@@ -47,9 +47,9 @@ struct ResponseHead {
         self.statusLength = status.count
         self.bytes = []
         self.bytes.reserveCapacity(Self.initialCapacity)
-        self.bytes.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.append("HTTP/1.1 ", to: &self.bytes)
         self.bytes.append(contentsOf: status)
-        self.bytes.append(contentsOf: "\r\n".utf8)
+        Self.append("\r\n", to: &self.bytes)
         for (name, value) in headers {
             guard ResponseRules.isHeaderName(name), ResponseRules.isHeaderValue(value) else { throw .invalidHeader }
             guard !ResponseRules.isHopByHop(name) else { throw .hopByHop }
@@ -63,9 +63,9 @@ struct ResponseHead {
                 self.hasDate = true
             }
             self.bytes.append(contentsOf: name)
-            self.bytes.append(contentsOf: ": ".utf8)
+            Self.append(": ", to: &self.bytes)
             self.bytes.append(contentsOf: value)
-            self.bytes.append(contentsOf: "\r\n".utf8)
+            Self.append("\r\n", to: &self.bytes)
         }
         // RFC 9110 §8.6: no Content-Length on a 1xx or 204 response.
         if self.contentLength != nil, (100..<200).contains(code) || code == 204 { throw .invalidHeader }
@@ -83,6 +83,11 @@ struct ResponseHead {
 
     /// Whether a response with this status may carry a body (RFC 9110: not 1xx, 204 or 304).
     var allowsBody: Bool { ResponseRules.allowsBody(status: self.statusCode) }
+
+    /// Appends a literal's bytes with one copy (appending a `String`'s UTF-8 view costs several times more).
+    private static func append(_ literal: StaticString, to bytes: inout [UInt8]) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
     private static func decimal<Bytes: Collection<UInt8>>(_ value: Bytes) -> Int? {
         guard !value.isEmpty, value.count <= 18 else { return nil }

@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -42,12 +44,12 @@ struct ServerHeaders {
         self.lines = lines
     }
 
-    /// Appends the lines as they were at the last `refresh`, the ones asked for only.
-    func write(date: Bool, server: Bool, into bytes: inout [UInt8]) {
+    /// Writes the lines as they were at the last `refresh`, the ones asked for only.
+    func write(date: Bool, server: Bool, into buffer: inout ByteBuffer) {
         switch (date, server) {
-        case (true, true): bytes.append(contentsOf: self.lines)
-        case (true, false): bytes.append(contentsOf: self.lines[..<self.dateLength])
-        case (false, true): bytes.append(contentsOf: self.lines[self.dateLength...])
+        case (true, true): buffer.writeBytes(self.lines)
+        case (true, false): buffer.writeBytes(self.lines[..<self.dateLength])
+        case (false, true): buffer.writeBytes(self.lines[self.dateLength...])
         case (false, false): break
         }
     }

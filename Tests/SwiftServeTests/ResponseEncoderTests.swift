@@ -25,11 +25,11 @@ struct ResponseEncoderTests {
         _ head: ResponseHead, framing: ResponseFraming, addContentLength: Int? = nil, keepAlive: Bool = true,
         clientIsHTTP10: Bool = false
     ) -> String {
-        var bytes: [UInt8] = []
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
         ResponseEncoder.writeHead(
             head, framing: framing, addContentLength: addContentLength, keepAlive: keepAlive,
-            clientIsHTTP10: clientIsHTTP10, serverHeaders: Self.serverHeaders, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+            clientIsHTTP10: clientIsHTTP10, serverHeaders: Self.serverHeaders, into: &buffer)
+        return String(buffer: buffer)
     }
 
     static func encodeBody(_ chunk: String, framing: ResponseFraming) -> String {
@@ -106,9 +106,9 @@ struct ResponseEncoderTests {
 
     @Test("decimal numbers are written in ASCII digits", arguments: [0, 7, 10, 44, 100, 65536, 1_073_741_824])
     func decimal(value: Int) {
-        var bytes: [UInt8] = []
-        ResponseEncoder.appendDecimal(value, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+        ResponseEncoder.writeDecimal(value, into: &buffer)
+        #expect(String(buffer: buffer) == String(value))
     }
 
     @Test("a chunked body chunk is its hex size, CRLF, the data, CRLF")
@@ -116,6 +116,26 @@ struct ResponseEncoderTests {
         #expect(Self.encodeBody("hello", framing: .chunked) == "5\r\nhello\r\n")
         let large = String(repeating: "x", count: 300)
         #expect(Self.encodeBody(large, framing: .chunked) == "12c\r\n\(large)\r\n")
+    }
+
+    @Test(
+        "a chunk size is written in lowercase hex without leading zeros",
+        arguments: [
+            (0, "0"), (1, "1"), (15, "f"), (16, "10"), (300, "12c"), (65536, "10000"), (Int.max, "7fffffffffffffff"),
+        ])
+    func chunkSize(size: Int, hex: String) {
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+        ResponseEncoder.writeChunkSize(size, into: &buffer)
+        #expect(String(buffer: buffer) == hex + "\r\n")
+    }
+
+    @Test("a chunk held in a buffer is framed as the same bytes given as a collection")
+    func bufferBody() {
+        for framing in [ResponseFraming.chunked, .length(5), .closeDelimited, .none] {
+            var buffer = ByteBufferAllocator().buffer(capacity: 0)
+            ResponseEncoder.writeBody(ByteBuffer(string: "hello"), framing: framing, into: &buffer)
+            #expect(String(buffer: buffer) == Self.encodeBody("hello", framing: framing))
+        }
     }
 
     @Test("an empty chunk writes nothing in chunked framing, which would end the body")

@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 #if canImport(Glibc)
@@ -17,9 +18,9 @@ struct ServerHeadersTests {
     static let example = 784_111_777
 
     static func lines(_ headers: ServerHeaders, date: Bool = true, server: Bool = true) -> String {
-        var bytes: [UInt8] = []
-        headers.write(date: date, server: server, into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        var buffer = ByteBufferAllocator().buffer(capacity: 0)
+        headers.write(date: date, server: server, into: &buffer)
+        return String(buffer: buffer)
     }
 
     @Test("the lines are Date for the second given, then Server")
