@@ -33,9 +33,11 @@ public func exportApplication(
 /// Exports an asynchronous application, run on Swift concurrency, to the server.
 ///
 /// Each request's task starts on the server's I/O thread that received the request and runs
-/// there until it first suspends, then continues on the global concurrent executor: an
-/// application that answers without awaiting anything is served without a thread hop. It must
-/// not block, and long computation before its first suspension holds up that I/O thread.
+/// there until it first suspends: an application that answers without awaiting anything is
+/// served without a thread hop. When the server completes a read or a write it awaited, the task
+/// carries on on that I/O thread; after any other await (a database, a sleep, a `Task.yield()`),
+/// on the global concurrent executor. It must not block, and long computation between awaits on
+/// the I/O thread holds up that thread's connections.
 public func exportApplication(
     name: String = "app",
     startup: (@Sendable () async throws -> Void)? = nil,
@@ -143,18 +145,18 @@ final class ExportedApplication: Sendable {
         }
     }
 
-    /// Starts `work` as a task that runs at once on the calling thread until it first suspends,
-    /// then on the global concurrent executor.
+    /// Starts `work` as a task that runs at once on the calling thread until it first suspends.
     ///
     /// Called from `handle`, on the server's I/O thread: an asynchronous application that answers
     /// without waiting for anything (no body to read, nothing to await) is served without leaving
-    /// that thread, so its response costs no hop to another thread and back. One that awaits
-    /// continues on Swift concurrency, where it would have run anyway.
+    /// that thread, so its response costs no hop to another thread and back. The task prefers
+    /// `IOThreadExecutor`: when it awaited a read or a write, it carries on on the I/O thread
+    /// that completed it; when it awaited anything else, on Swift's global executor.
     private static func startTask(_ work: sending @escaping @isolated(any) () async -> Void) {
         #if compiler(>=6.2)
-            Task.immediate(operation: work)
+            Task.immediate(executorPreference: IOThreadExecutor.shared, operation: work)
         #else
-            Task(operation: work)
+            Task(executorPreference: IOThreadExecutor.shared, operation: work)
         #endif
     }
 

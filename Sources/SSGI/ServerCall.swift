@@ -217,17 +217,21 @@ private func readResult(_ bytes: ssgi_bytes, _ status: Int32) -> Result<[UInt8],
     return .success(Array(UnsafeBufferPointer(start: data, count: bytes.length)))
 }
 
+/// Resumes the waiting task; a task that prefers `IOThreadExecutor` carries on on this I/O thread.
 private let writeDone: ssgi_write_done = { context, status in
-    Unmanaged<Waiter<Int32>>.fromOpaque(context!).takeRetainedValue().continuation.resume(returning: status)
+    let waiter = Unmanaged<Waiter<Int32>>.fromOpaque(context!).takeRetainedValue()
+    IOThreadExecutor.runningCallback { waiter.continuation.resume(returning: status) }
 }
 
 private let blockingWriteDone: ssgi_write_done = { context, status in
     Unmanaged<BlockingWaiter<Int32>>.fromOpaque(context!).takeRetainedValue().complete(status)
 }
 
+/// Resumes the waiting task with the bytes, as `writeDone` does.
 private let readDone: ssgi_read_done = { context, bytes, status in
     let waiter = Unmanaged<Waiter<Result<[UInt8], SSGIError>>>.fromOpaque(context!).takeRetainedValue()
-    waiter.continuation.resume(returning: readResult(bytes, status))
+    let result = readResult(bytes, status)
+    IOThreadExecutor.runningCallback { waiter.continuation.resume(returning: result) }
 }
 
 private let blockingReadDone: ssgi_read_done = { context, bytes, status in

@@ -84,6 +84,27 @@ struct BodyTests {
         #expect(server.waitForLog("cleanup called: delivered=false"))
     }
 
+    @Test("an asynchronous application resumed by a read carries on on the I/O thread, and leaves it when it yields")
+    func resumedOnIOThread() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST /threads HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n")
+        // The body comes late, so that the application's read waits for it.
+        Thread.sleep(forTimeInterval: 0.2)
+        try client.send("hello")
+        let response = try client.readResponse()
+        let threads = Dictionary(
+            uniqueKeysWithValues: response.bodyText.split(whereSeparator: \.isWhitespace).map { field in
+                let parts = field.split(separator: "=")
+                return (String(parts[0]), String(parts[1]))
+            })
+        #expect(threads["bytes"] == "5")
+        #expect(threads["started"] != nil)
+        #expect(threads["afterRead"] == threads["started"])
+        #expect(threads["afterYield"] != threads["started"])
+    }
+
     @Test("Expect: 100-continue is answered when the application reads the body")
     func expectContinue() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("echo"))

@@ -13,7 +13,8 @@ import SSGI
 /// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
 /// `/empty-then-body` (an empty write, then a one-chunk body); `/cleanup[?short]` (logs what its
 /// cleanup was told); `/pid` (the process id of the worker that answers); `/slow?ms=N` (logs that it
-/// sleeps, and answers after N milliseconds); `/trap` (an index out of range: the process dies).
+/// sleeps, and answers after N milliseconds); `/threads` (the threads its task ran on, before and
+/// after reading the body and after a yield); `/trap` (an index out of range: the process dies).
 @_cdecl("app")
 public func app() -> UnsafeRawPointer {
     exportApplication(name: "faults") { environ, startResponse in
@@ -79,6 +80,16 @@ public func app() -> UnsafeRawPointer {
             try await Task.sleep(for: .milliseconds(milliseconds))
             startResponse("200 OK", [("Content-Type", "text/plain")])
             return ["slept \(milliseconds) ms in \(getpid())\n"]
+        case "/threads":
+            // Which threads the task ran on: where it started (the server's I/O thread), after
+            // awaiting a body the client sends late, and after a Task.yield().
+            let started = pthread_self()
+            let body = try await environ.input.readAll(limit: 1 << 20)
+            let afterRead = pthread_self()
+            await Task.yield()
+            let afterYield = pthread_self()
+            startResponse("200 OK", [("Content-Type", "text/plain")])
+            return ["started=\(started) afterRead=\(afterRead) afterYield=\(afterYield) bytes=\(body.count)\n"]
         case "/trap":
             let empty = environ.queryString.split(separator: "&")
             startResponse("200 OK", [("Content-Type", "text/plain")])
