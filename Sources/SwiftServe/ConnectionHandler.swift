@@ -536,6 +536,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // The client is still waiting to be told to send the body: it will not follow.
             self.current = nil
             self.close()
+        } else {
+            // The rest of the body is read and thrown away (up to `drainLimit`): what the
+            // application left unread goes, and reading, held back while it was buffered, resumes.
+            request.body.removeAll()
+            request.bufferedBytes = 0
+            self.resumeReadingIfPossible()
         }
     }
 

@@ -105,6 +105,21 @@ struct BodyTests {
         #expect(threads["afterYield"] != threads["started"])
     }
 
+    @Test("a body the application answered without reading is drained, and the connection serves the next request")
+    func unreadBodyDrained() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("faults"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        // More than the server buffers for the application (64 KiB), which answers after 300 ms
+        // without reading any of it, and less than the server drains afterwards (1 MiB).
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
+        try client.send("POST /slow?ms=300 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.count)\r\n\r\n")
+        try client.send(body)
+        #expect(try client.readResponse().status == 200)
+        try client.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        #expect(try client.readResponse().bodyText == "ok\n")
+    }
+
     @Test("Expect: 100-continue is answered when the application reads the body")
     func expectContinue() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("echo"))
