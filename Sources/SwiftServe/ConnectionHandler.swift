@@ -596,7 +596,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if var deferred = request.deferredChunk {
             request.deferredChunk = nil
-            self.appendBody(deferred, of: request, to: &buffer)
+            self.appendBody(deferred.readableBytesView, of: request, to: &buffer)
             if deferred.capacity <= Self.spareCapacity {
                 deferred.clear()
                 self.spareChunk = deferred
@@ -628,12 +628,6 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         guard !request.isHeadRequest, let framing = request.framing else { return }
         request.bodyBytesSent += framing == .none ? 0 : chunk.count
-        ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
-    }
-
-    private func appendBody(_ chunk: ByteBuffer, of request: InFlightRequest, to buffer: inout ByteBuffer) {
-        guard !request.isHeadRequest, let framing = request.framing else { return }
-        request.bodyBytesSent += framing == .none ? 0 : chunk.readableBytes
         ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
     }
 

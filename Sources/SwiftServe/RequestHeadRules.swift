@@ -21,13 +21,13 @@ enum RequestHeadRules {
         var codings = TransferCodings()
         for (name, value) in head.headers {
             switch name.utf8.count {
-            case 4 where name.utf8.span.equalsIgnoringCase("host"):
+            case 4 where ResponseRules.name(name.utf8, is: "host"):
                 hostCount += 1
                 host = value
-            case 14 where name.utf8.span.equalsIgnoringCase("content-length"):
+            case 14 where ResponseRules.name(name.utf8, is: "content-length"):
                 contentLengthCount += 1
                 contentLength = value
-            case 17 where name.utf8.span.equalsIgnoringCase("transfer-encoding"):
+            case 17 where ResponseRules.name(name.utf8, is: "transfer-encoding"):
                 codings.add(value)
             default:
                 break

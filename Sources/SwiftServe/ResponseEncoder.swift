@@ -62,21 +62,6 @@ enum ResponseEncoder {
         }
     }
 
-    /// Writes one body chunk held in a buffer in the given framing, with one copy of its bytes.
-    static func writeBody(_ chunk: ByteBuffer, framing: ResponseFraming, into buffer: inout ByteBuffer) {
-        switch framing {
-        case .chunked:
-            guard chunk.readableBytes > 0 else { return }
-            self.writeChunkSize(chunk.readableBytes, into: &buffer)
-            buffer.writeImmutableBuffer(chunk)
-            buffer.writeStaticString("\r\n")
-        case .length, .closeDelimited:
-            buffer.writeImmutableBuffer(chunk)
-        case .none:
-            break
-        }
-    }
-
     /// The bytes chunked framing puts around a chunk's data, at most: its size in hex and two CRLFs.
     static let chunkOverhead = 2 * MemoryLayout<Int>.size + 4
 

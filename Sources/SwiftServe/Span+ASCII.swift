@@ -5,18 +5,6 @@
 /// `String.UTF8View` costs several times that, since each step goes through the string's
 /// representation (small or native) again.
 extension Span<UInt8> {
-    /// Whether these bytes equal `lowercase`, an ASCII lowercase literal, without regard to ASCII case.
-    func equalsIgnoringCase(_ lowercase: String) -> Bool {
-        let wanted = lowercase.utf8.span
-        guard self.count == wanted.count else { return false }
-        for index in self.indices {
-            let byte = self[index]
-            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-            if lowered != wanted[index] { return false }
-        }
-        return true
-    }
-
     /// The offset of the first `byte`, or nil.
     func firstIndex(of byte: UInt8) -> Int? {
         for index in self.indices where self[index] == byte {
