@@ -51,13 +51,7 @@ final class Rule: Sendable {
     /// Whether a static rule's pattern is `path`, byte for byte (a `String` comparison would also
     /// equate other encodings of the same characters).
     func matches(staticPath path: String) -> Bool {
-        let pattern = self.pattern.utf8.span
-        let path = path.utf8.span
-        guard pattern.count == path.count else { return false }
-        for index in pattern.indices where pattern[index] != path[index] {
-            return false
-        }
-        return true
+        self.pattern.utf8.elementsEqual(path.utf8)
     }
 
     /// The names of the variables, in order.

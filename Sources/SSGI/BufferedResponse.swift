@@ -51,10 +51,10 @@ public struct BufferedResponse: Sendable {
                 }
                 continue
             }
-            if Self.name(field.name, is: "Content-Type", "content-type") {
+            if ResponseRules.name(name, is: "content-type") {
                 guard allowsBody else { continue }
                 hasContentType = true
-            } else if Self.name(field.name, is: "Content-Length", "content-length") {
+            } else if ResponseRules.name(name, is: "content-length") {
                 // A 304 keeps the length of the response it stands for; otherwise the body's counts, once.
                 guard allowsBody ? lengthIndex == nil : self.status.code == 304 else { continue }
                 if allowsBody { lengthIndex = fields.count }
@@ -76,10 +76,5 @@ public struct BufferedResponse: Sendable {
         }
         startResponse(self.status.description, fields)
         return ResponseBody(chunks: [self.content])
-    }
-
-    /// Whether `name` is the header `canonical`, spelled so (told at once) or in another case.
-    private static func name(_ name: String, is canonical: String, _ lowercase: StaticString) -> Bool {
-        name == canonical || ResponseRules.name(name.utf8, is: lowercase)
     }
 }

@@ -390,7 +390,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var shouldHoldBackReads: Bool {
         if !self.queued.isEmpty || self.pendingRefusal != nil { return true }
         guard let request = self.current else { return false }
-        return !request.requestEnded && request.bufferedBytes >= self.server.configuration.limits.bodyBuffer
+        return !request.requestEnded && !request.responded
+            && request.bufferedBytes >= self.server.configuration.limits.bodyBuffer
     }
 
     private func resumeReadingIfPossible() {

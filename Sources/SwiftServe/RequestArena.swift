@@ -90,19 +90,11 @@ final class RequestArena {
 private struct ByteWriter {
     var cursor: UnsafeMutableRawPointer
 
-    /// Copies contiguous UTF-8 with one `memcpy`; a string stored otherwise is copied byte by byte.
-    mutating func append(_ bytes: String.UTF8View) -> ssgi_bytes {
+    /// Copies contiguous bytes (an array, a native string's UTF-8) with one `memcpy`; bytes
+    /// stored otherwise are copied one by one.
+    mutating func append<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ssgi_bytes {
         bytes.withContiguousStorageIfAvailable { self.append(UnsafeRawBufferPointer($0)) }
             ?? self.appendEach(bytes)
-    }
-
-    mutating func append(_ bytes: Substring.UTF8View) -> ssgi_bytes {
-        bytes.withContiguousStorageIfAvailable { self.append(UnsafeRawBufferPointer($0)) }
-            ?? self.appendEach(bytes)
-    }
-
-    mutating func append(_ bytes: [UInt8]) -> ssgi_bytes {
-        bytes.withUnsafeBytes { self.append($0) }
     }
 
     private mutating func append(_ bytes: UnsafeRawBufferPointer) -> ssgi_bytes {

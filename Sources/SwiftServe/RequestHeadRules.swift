@@ -56,7 +56,7 @@ enum RequestHeadRules {
         // RFC 9112 §3.2.4: the asterisk form is only for a server-wide OPTIONS.
         if head.uri == "*", head.method != .OPTIONS { return .asteriskTargetWithoutOptions }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
-        if head.uri.utf8.span.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
+        if head.uri.utf8.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
     }
 
