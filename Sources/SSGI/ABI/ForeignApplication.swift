@@ -5,10 +5,10 @@ import Synchronization
 /// `AsyncApplication`: how middleware such as the validator wraps an application loaded from a
 /// shared library, whatever language it was written in.
 ///
-/// This file plays the server's part of the ABI: it lays the environ out as an `ssgi_request`,
-/// hands the application an operations table, and turns the operations back into `startResponse`,
-/// body writes and `ssgi.input` reads. With `ServerCall.swift` and `ApplicationDescriptor.swift`,
-/// it is where the SDK touches C pointers.
+/// This file plays the server's part of the ABI with the server's own pieces (`RequestArena`,
+/// `CallHandle` and its rules, the `ServerOperations` table): it lays the environ out as an
+/// `ssgi_request`, and turns the operations back into `startResponse`, body writes and
+/// `ssgi.input` reads. With the rest of `ABI/`, it is where the SDK touches C pointers.
 public struct ForeignApplication: @unchecked Sendable {
     private let descriptor: UnsafePointer<ssgi_app>
 
@@ -26,32 +26,32 @@ public struct ForeignApplication: @unchecked Sendable {
 }
 
 /// One request to a foreign application: the C request it reads and the events its operations send.
-private final class ForeignCall: @unchecked Sendable {
+private final class ForeignCall: CallDelegate, @unchecked Sendable {
     enum Event: Sendable {
         case start(status: String, headers: [HTTPHeader], hasErrorInfo: Bool)
-        case write([UInt8], ForeignCompletion?)
+        case write([UInt8], WriteCompletion?)
         case finish(failed: Bool)
     }
 
     let environ: Environ
-    private let request: ForeignRequest
+    private let arena = RequestArena()
     private let events: AsyncStream<Event>
     private let sink: AsyncStream<Event>.Continuation
     /// Consumed by one task at a time: first `run`, then the body it returns.
     private var iterator: AsyncStream<Event>.Iterator
-    /// What the application has done, as its operations report it.
-    private let state = Mutex<(started: Bool, finished: Bool, cleanup: ForeignCleanup?)>((false, false, nil))
+    /// The cleanup the application gave to finish.
+    private let cleanup = Mutex<CleanupCallback?>(nil)
 
     init(environ: Environ) {
         self.environ = environ
-        self.request = ForeignRequest(environ)
         (self.events, self.sink) = AsyncStream.makeStream(of: Event.self)
         self.iterator = self.events.makeAsyncIterator()
     }
 
     func run(_ descriptor: UnsafePointer<ssgi_app>, startResponse: StartResponse) async throws -> ResponseBody {
-        let handle = OpaquePointer(Unmanaged.passRetained(self).toOpaque())
-        descriptor.pointee.handle(descriptor.pointee.context, self.request.pointer, handle, ForeignOperations.table)
+        let request = self.arena.fill(self.environ)
+        let handle = CallHandle(delegate: self).retainedHandle()
+        descriptor.pointee.handle(descriptor.pointee.context, request, handle, ServerOperations.table)
         switch await self.iterator.next() {
         case .start(let status, let headers, let hasErrorInfo):
             startResponse(status, headers, errorInfo: hasErrorInfo ? ForeignApplicationError.reportedError : nil)
@@ -63,7 +63,7 @@ private final class ForeignCall: @unchecked Sendable {
         return ResponseBody.stream { writer in
             try await self.relay(to: writer, startResponse: startResponse)
         }.onCleanup { delivered in
-            self.state.withLock { $0.cleanup }?(delivered ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
+            self.cleanup.withLock { $0 }?(delivered ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
         }
     }
 
@@ -90,41 +90,47 @@ private final class ForeignCall: @unchecked Sendable {
 
     // The operations, called by the foreign application from any thread.
 
-    func startResponse(status: String, headers: [HTTPHeader], hasErrorInfo: Bool) -> Int32 {
-        let refusal: Int32? = self.state.withLock { state in
-            if state.finished { return Int32(SSGI_E_FINISHED) }
-            if state.started, !hasErrorInfo { return Int32(SSGI_E_ALREADY_STARTED) }
-            state.started = true
-            return nil
-        }
-        if let refusal { return refusal }
-        self.sink.yield(.start(status: status, headers: headers, hasErrorInfo: hasErrorInfo))
+    func startResponse(
+        _ call: CallHandle, status: UnsafeRawBufferPointer, headers: UnsafeBufferPointer<ssgi_header>, replacing: Bool
+    ) -> Int32 {
+        // The SDK checks the head it relays, and the validator around it reports what is wrong.
+        if let refusal = call.admitStart(replacing: replacing, declaredLength: nil) { return refusal }
+        let fields = headers.map { (name: $0.name.string, value: $0.value.string) }
+        self.sink.yield(
+            .start(status: String(decoding: status, as: UTF8.self), headers: fields, hasErrorInfo: replacing))
         return Int32(SSGI_OK)
     }
 
-    func write(_ bytes: [UInt8], completion: ForeignCompletion?) -> Int32 {
-        let refusal: Int32? = self.state.withLock { state in
-            if state.finished { return Int32(SSGI_E_FINISHED) }
-            if !state.started { return Int32(SSGI_E_NOT_STARTED) }
-            return nil
-        }
-        if let refusal { return refusal }
-        self.sink.yield(.write(bytes, completion))
+    func write(_ call: CallHandle, _ bytes: UnsafeRawBufferPointer, completion: WriteCompletion?) -> Int32 {
+        if let refusal = call.admitWrite(count: bytes.count) { return refusal }
+        self.sink.yield(.write(Array(bytes), completion))
         return Int32(SSGI_OK)
     }
 
-    func finish(failed: Bool, cleanup: ForeignCleanup?) -> Int32 {
-        let alreadyFinished = self.state.withLock { state in
-            defer {
-                state.finished = true
-                if state.cleanup == nil { state.cleanup = cleanup }
+    func read(_ call: CallHandle, maxLength: Int, completion: ReadCompletion) -> Int32 {
+        if let refusal = call.admitRead() { return refusal }
+        let input = self.environ.input
+        Task {
+            do {
+                let chunk = try await input.read(maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)
+                chunk.withUnsafeBytes { completion($0) }
+            } catch {
+                completion(status: (error as? SSGIError)?.code ?? Int32(SSGI_E_BAD_BODY))
             }
-            return state.finished
         }
-        if alreadyFinished { return Int32(SSGI_E_FINISHED) }
+        return Int32(SSGI_OK)
+    }
+
+    func finish(_ call: CallHandle, failed: Bool, cleanup: CleanupCallback?) -> Int32 {
+        if let refusal = call.admitFinish() { return refusal }
+        self.cleanup.withLock { $0 = cleanup }
         self.sink.yield(.finish(failed: failed))
         self.sink.finish()
         return Int32(SSGI_OK)
+    }
+
+    func logError(_ call: CallHandle, _ message: UnsafeRawBufferPointer) {
+        self.environ.errors.write(String(decoding: message, as: UTF8.self))
     }
 }
 
@@ -144,134 +150,42 @@ enum ForeignApplicationError: Error, CustomStringConvertible {
     }
 }
 
-/// A foreign application's write-completion callback.
-private struct ForeignCompletion: @unchecked Sendable {
-    let function: ssgi_write_done
-    let context: UnsafeMutableRawPointer?
-
-    func callAsFunction(_ status: Int32) { self.function(self.context, status) }
-}
-
-/// A foreign application's cleanup callback.
-private struct ForeignCleanup: @unchecked Sendable {
-    let function: ssgi_cleanup
-    let context: UnsafeMutableRawPointer?
-
-    func callAsFunction(_ status: Int32) { self.function(self.context, status) }
-}
-
-/// The environ laid out as an `ssgi_request` in one allocation, freed with the call.
-private final class ForeignRequest {
-    private let storage: UnsafeMutableRawPointer
-    let pointer: UnsafePointer<ssgi_request>
-
-    init(_ environ: Environ) {
-        let fields = [
+extension RequestArena {
+    /// Lays `environ` out as an `ssgi_request`, as a server would for the request it describes.
+    fileprivate func fill(_ environ: Environ) -> UnsafePointer<ssgi_request> {
+        let values = [
             environ.requestMethod, environ.scriptName, environ.pathInfo, environ.queryString, environ.contentType,
             environ.contentLengthValue, environ.serverName, environ.serverPort, environ.serverProtocol,
             environ.remoteAddr, environ.remotePort, environ.urlScheme, environ.requestURI,
         ]
-        let headerBytes = environ.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
-        let headersOffset = MemoryLayout<ssgi_request>.stride
-        let bytesOffset = headersOffset + environ.headers.count * MemoryLayout<ssgi_header>.stride
-        let byteCount = fields.reduce(headerBytes) { $0 + $1.utf8.count }
-        self.storage = UnsafeMutableRawPointer.allocate(
-            byteCount: bytesOffset + byteCount, alignment: MemoryLayout<ssgi_request>.alignment)
-        var cursor = self.storage + bytesOffset
-        func append(_ text: String) -> ssgi_bytes {
-            let start = cursor.assumingMemoryBound(to: UInt8.self)
-            let count = text.utf8.count
-            UnsafeMutableRawBufferPointer(start: cursor, count: count).copyBytes(from: text.utf8)
-            cursor += count
-            return ssgi_bytes(data: start, length: count)
+        let byteCount = environ.headers.reduce(values.reduce(0) { $0 + $1.utf8.count }) {
+            $0 + $1.name.utf8.count + $1.value.utf8.count
         }
-        let headers = (self.storage + headersOffset).bindMemory(to: ssgi_header.self, capacity: environ.headers.count)
-        for (index, header) in environ.headers.enumerated() {
-            (headers + index).initialize(to: ssgi_header(name: append(header.name), value: append(header.value)))
-        }
-        let cFields = fields.map(append)
         var flags: UInt32 = 0
         if environ.multithread { flags |= UInt32(SSGI_FLAG_MULTITHREAD) }
         if environ.multiprocess { flags |= UInt32(SSGI_FLAG_MULTIPROCESS) }
         if environ.runOnce { flags |= UInt32(SSGI_FLAG_RUN_ONCE) }
-        let request = self.storage.bindMemory(to: ssgi_request.self, capacity: 1)
-        request.initialize(
-            to: ssgi_request(
+        return self.fill(headerCount: environ.headers.count, byteCount: byteCount) { writer in
+            for header in environ.headers {
+                var name = header.name
+                var value = header.value
+                name.withUTF8 { name in
+                    value.withUTF8 {
+                        writer.appendHeader(name: UnsafeRawBufferPointer(name), value: UnsafeRawBufferPointer($0))
+                    }
+                }
+            }
+            let cValues = values.map { writer.append($0.utf8) }
+            return ssgi_request(
                 struct_size: MemoryLayout<ssgi_request>.size,
-                request_method: cFields[0], script_name: cFields[1], path_info: cFields[2], query_string: cFields[3],
-                content_type: cFields[4], content_length: cFields[5], server_name: cFields[6],
-                server_port: cFields[7], server_protocol: cFields[8], remote_addr: cFields[9],
-                remote_port: cFields[10], url_scheme: cFields[11], request_uri: cFields[12],
-                headers: environ.headers.isEmpty ? nil : UnsafePointer(headers), header_count: environ.headers.count,
+                request_method: cValues[0], script_name: cValues[1], path_info: cValues[2], query_string: cValues[3],
+                content_type: cValues[4], content_length: cValues[5], server_name: cValues[6],
+                server_port: cValues[7], server_protocol: cValues[8], remote_addr: cValues[9],
+                remote_port: cValues[10], url_scheme: cValues[11], request_uri: cValues[12],
+                headers: writer.headers, header_count: writer.headerCount,
                 body_length: environ.contentLength.map(Int64.init)
                     ?? (environ.header("transfer-encoding") == nil ? 0 : -1),
-                flags: flags))
-        self.pointer = UnsafePointer(request)
+                flags: flags)
+        }
     }
-
-    deinit {
-        self.storage.deallocate()
-    }
-}
-
-/// The operations table handed to foreign applications.
-private enum ForeignOperations {
-    nonisolated(unsafe) static let table: UnsafePointer<ssgi_server_ops> = {
-        let table = UnsafeMutablePointer<ssgi_server_ops>.allocate(capacity: 1)
-        table.initialize(
-            to: ssgi_server_ops(
-                struct_size: MemoryLayout<ssgi_server_ops>.size,
-                start_response: { handle, status, headers, count, hasErrorInfo in
-                    let fields = (0..<(headers == nil ? 0 : count)).map { index in
-                        (name: headers![index].name.string, value: headers![index].value.string)
-                    }
-                    return call(handle).startResponse(
-                        status: status.string, headers: fields, hasErrorInfo: hasErrorInfo != 0)
-                },
-                write: { handle, bytes, done, context in
-                    let copy = bytes.data.map { Array(UnsafeBufferPointer(start: $0, count: bytes.length)) } ?? []
-                    return call(handle).write(
-                        copy, completion: done.map { ForeignCompletion(function: $0, context: context) })
-                },
-                read: { handle, maxLength, done, context in
-                    guard let done else { return Int32(SSGI_E_BAD_BODY) }
-                    let input = call(handle).environ.input
-                    let completion = ForeignReadCompletion(function: done, context: context)
-                    Task {
-                        do {
-                            let chunk = try await input.read(
-                                maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)
-                            chunk.withUnsafeBufferPointer { completion(ssgi_bytes($0), Int32(SSGI_OK)) }
-                        } catch {
-                            completion(
-                                ssgi_bytes(data: nil, length: 0), (error as? SSGIError)?.code ?? Int32(SSGI_E_BAD_BODY))
-                        }
-                    }
-                    return Int32(SSGI_OK)
-                },
-                finish: { handle, outcome, cleanup, context in
-                    let unmanaged = Unmanaged<ForeignCall>.fromOpaque(UnsafeRawPointer(handle!))
-                    let status = unmanaged.takeUnretainedValue().finish(
-                        failed: outcome != Int32(SSGI_FINISH_OK),
-                        cleanup: cleanup.map { ForeignCleanup(function: $0, context: context) })
-                    if status == SSGI_OK { unmanaged.release() }
-                    return status
-                },
-                log_error: { handle, message in
-                    if let handle { call(handle).environ.errors.write(message.string) }
-                }))
-        return UnsafePointer(table)
-    }()
-
-    static func call(_ handle: OpaquePointer?) -> ForeignCall {
-        Unmanaged<ForeignCall>.fromOpaque(UnsafeRawPointer(handle!)).takeUnretainedValue()
-    }
-}
-
-/// A foreign application's read callback.
-private struct ForeignReadCompletion: @unchecked Sendable {
-    let function: ssgi_read_done
-    let context: UnsafeMutableRawPointer?
-
-    func callAsFunction(_ bytes: ssgi_bytes, _ status: Int32) { self.function(self.context, bytes, status) }
 }

@@ -140,7 +140,7 @@ extension ssgi_bytes {
     }
 
     /// The bytes as a string; invalid UTF-8 is repaired with U+FFFD.
-    var string: String {
+    package var string: String {
         guard let data = self.data, self.length > 0 else { return "" }
         return String(decoding: UnsafeBufferPointer(start: data, count: self.length), as: UTF8.self)
     }

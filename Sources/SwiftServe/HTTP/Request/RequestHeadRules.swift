@@ -1,6 +1,3 @@
-import NIOHTTP1
-import SSGI
-
 /// What a request must say for the server to frame and route it unambiguously, beyond what the
 /// parser checks: a request that breaks a rule is answered by the server, never seen by the
 /// application, and its connection is closed (docs/SPEC.md §14.1).
@@ -12,23 +9,23 @@ import SSGI
 /// so that a parser update that loosens one cannot open a request-smuggling hole unnoticed; the
 /// rest are the ones the parser does not check.
 enum RequestHeadRules {
-    /// The refusal for `head`, or nil when it may be served.
-    static func refusal(of head: HTTPRequestHead) -> RequestRefusal? {
+    /// The refusal for `request`, or nil when it may be served.
+    static func refusal<Request: RequestDescription>(of request: Request) -> RequestRefusal? {
         var hostCount = 0
-        var host: String?
+        var host: Request.Bytes?
         var contentLengthCount = 0
-        var contentLength: String?
+        var contentLength: Request.Bytes?
         var codings = TransferCodings()
-        for (name, value) in head.headers {
-            switch name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(name.utf8, "host"):
+        for index in 0..<request.fieldCount {
+            switch request.kind(at: index) {
+            case .host:
                 hostCount += 1
-                host = value
-            case 14 where ASCII.equalsIgnoringCase(name.utf8, "content-length"):
+                host = request.value(at: index)
+            case .contentLength:
                 contentLengthCount += 1
-                contentLength = value
-            case 17 where ASCII.equalsIgnoringCase(name.utf8, "transfer-encoding"):
-                codings.add(value)
+                contentLength = request.value(at: index)
+            case .transferEncoding:
+                codings.add(request.value(at: index))
             default:
                 break
             }
@@ -39,7 +36,7 @@ enum RequestHeadRules {
         if verdict != .none {
             if contentLengthCount > 0 { return .contentLengthWithTransferEncoding }
             // RFC 9112 §6.1: chunked is an HTTP/1.1 framing; a 1.0 request that claims it is faulty.
-            if head.version.minor == 0 { return .transferEncodingInHTTP10 }
+            if request.isHTTP10 { return .transferEncodingInHTTP10 }
             switch verdict {
             case .malformed: return .malformedTransferEncoding
             case .unknownCoding: return .unknownTransferCoding
@@ -51,41 +48,40 @@ enum RequestHeadRules {
 
         // Routing: one authority, well formed (RFC 9112 §3.2).
         if hostCount > 1 { return .severalHosts }
-        if hostCount == 0, head.version.minor >= 1 { return .missingHost }
+        if hostCount == 0, !request.isHTTP10 { return .missingHost }
         if let host, !Self.isHost(host) { return .invalidHost }
         // RFC 9112 §3.2.4: the asterisk form is only for a server-wide OPTIONS.
-        if head.uri == "*", head.method != .OPTIONS { return .asteriskTargetWithoutOptions }
+        if request.target.count == 1, request.target.first == UInt8(ascii: "*"),
+            !request.method.elementsEqual("OPTIONS".utf8)
+        {
+            return .asteriskTargetWithoutOptions
+        }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
-        if head.uri.utf8.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
+        if request.target.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
     }
 
-    /// The refusal for the trailer fields of a chunked body, or nil when they are acceptable.
+    /// The refusal for the trailer fields of a chunked body, named `fields`, or nil when they are
+    /// acceptable.
     ///
     /// Trailers are not handed to the application, but a field that frames or routes a request
     /// has no business after its body: a proxy that merges trailers into the head would see a
     /// different request from the one the server served (RFC 9110 §6.5.1).
-    static func refusal(ofTrailers trailers: HTTPHeaders) -> RequestRefusal? {
-        for (name, _) in trailers {
-            switch name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(name.utf8, "host"),
-                14 where ASCII.equalsIgnoringCase(name.utf8, "content-length"),
-                17 where ASCII.equalsIgnoringCase(name.utf8, "transfer-encoding"):
-                return .framingFieldInTrailers
-            default:
-                break
+    static func refusal<Fields: Sequence<FieldName>>(ofTrailers fields: Fields) -> RequestRefusal? {
+        for name in fields {
+            switch name {
+            case .host, .contentLength, .transferEncoding: return .framingFieldInTrailers
+            default: break
             }
         }
         return nil
     }
 
     /// `1*DIGIT`, small enough for a 64-bit length. Surrounding whitespace is not part of a field value.
-    static func isContentLength(_ value: String) -> Bool {
-        let bytes = value.utf8.span
+    static func isContentLength<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         var digits = 0
         var sawTrailingWhitespace = false
-        for index in bytes.indices {
-            let byte = bytes[index]
+        for byte in bytes {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
                 if digits > 0 { sawTrailingWhitespace = true }
             } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), !sawTrailingWhitespace {
@@ -102,18 +98,12 @@ enum RequestHeadRules {
     /// Surrounding whitespace is not part of a field value.
     ///
     /// One pass over the bytes: Host is in every request.
-    static func isHost(_ value: String) -> Bool {
-        /// Where in `host[:port]` the byte being read falls.
-        enum Part {
-            case leadingWhitespace, regName, ipLiteral, afterIPLiteral, port, trailingWhitespace
-        }
-        let bytes = value.utf8.span
-        var part = Part.leadingWhitespace
+    static func isHost<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        var part = HostPart.leadingWhitespace
         var literalLength = 0
         var portDigits = 0
         var port = 0
-        for index in bytes.indices {
-            let byte = bytes[index]
+        for byte in bytes {
             let isWhitespace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
             switch part {
             case .leadingWhitespace:
@@ -193,6 +183,11 @@ enum RequestHeadRules {
             false
         }
     }
+}
+
+/// Where in `host[:port]` the byte being read falls (`RequestHeadRules.isHost(_:)`).
+private enum HostPart {
+    case leadingWhitespace, regName, ipLiteral, afterIPLiteral, port, trailingWhitespace
 }
 
 extension RequestRefusal {

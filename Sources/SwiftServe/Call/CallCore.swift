@@ -1,0 +1,285 @@
+import CSSGI
+import Logging
+import NIOCore
+import SSGI
+
+/// The call core of one connection (of one HTTP/2 stream, next): it hands each request to the
+/// application as an SSGI call and carries out the application's operations, knowing SSGI and no
+/// HTTP framing (`CallFrontEnd` says who does what).
+///
+/// One call at a time: `start(_:)` begins a call once the previous one finished. The application
+/// may call the operations from any thread; `CallHandle` checks the specification's rules at
+/// once, under its lock, and the work is done here on the event loop: directly when the caller is
+/// on it (an inline application, or an asynchronous one that has not left the I/O thread), with
+/// neither a hop nor an allocation; otherwise as a task on the loop, in order behind the
+/// operations submitted before it. Every other method runs on the event loop.
+final class CallCore: CallDelegate, @unchecked Sendable {
+    let eventLoop: any EventLoop
+    /// The C form of the request in flight, refilled for each request.
+    let arena = RequestArena()
+    /// Who carries the response; nil once the connection is gone.
+    var frontEnd: (any CallFrontEnd)?
+    private let application: LoadedApplication
+    private let allocator: ByteBufferAllocator
+    var logger: Logger
+    /// Body bytes held for the application before the front-end stops reading.
+    private let bodyLimit: Int
+
+    /// The call in flight: from `start` until the application's `finish`.
+    private(set) var current: CallHandle?
+    /// The request of the last call, in `arena` until the next one starts.
+    private var request: UnsafePointer<ssgi_request>?
+    /// Body bytes not yet read by the application. An array rather than a ring buffer: empty, it
+    /// costs no allocation, and the bytes held stay under `bodyLimit`, so it stays short.
+    private var body: [ByteBuffer] = []
+    private(set) var bufferedBodyBytes = 0
+    /// How the body ended: nil while it arrives, `SSGI_OK`, or the code reads fail with.
+    private var bodyEnd: Int32?
+    /// The application's read, while it waits for bytes (one at a time, §10.1).
+    private var pendingRead: (maxLength: Int, completion: ReadCompletion)?
+    private var isServingReads = false
+    /// Write completions waiting for the front-end to take more.
+    private var waitingWrites: [WriteCompletion] = []
+    /// The client went away: every later read and write fails.
+    private var isDisconnected = false
+
+    init(
+        application: LoadedApplication, eventLoop: any EventLoop, allocator: ByteBufferAllocator, bodyLimit: Int,
+        logger: Logger
+    ) {
+        self.application = application
+        self.eventLoop = eventLoop
+        self.allocator = allocator
+        self.bodyLimit = bodyLimit
+        self.logger = logger
+    }
+
+    /// Whether a call is with the application.
+    var isCalling: Bool { self.current != nil }
+
+    /// Whether the front-end should read more of the body: the application holds less than the
+    /// bound, or waits for bytes.
+    var wantsBody: Bool { self.bufferedBodyBytes < self.bodyLimit || self.pendingRead != nil }
+
+    /// Hands `request` (laid out in `arena`) to the application as a new call.
+    func start(_ request: UnsafePointer<ssgi_request>) {
+        precondition(self.current == nil, "a call started before the previous one finished")
+        let call = CallHandle(delegate: self)
+        self.current = call
+        self.request = request
+        self.isDisconnected = false
+        self.body.removeAll()
+        self.bufferedBodyBytes = 0
+        self.bodyEnd = nil
+        self.application.handle(request, call: call.retainedHandle())
+    }
+
+    /// `METHOD target HTTP/x.y` of the last call's request, for the logs.
+    var requestLine: String {
+        guard let request = self.request?.pointee else { return "-" }
+        return "\(request.request_method.string) \(request.request_uri.string) \(request.server_protocol.string)"
+    }
+
+    /// REMOTE_ADDR as the application saw it in the last call (the client's, behind a trusted
+    /// proxy), for the access log.
+    var remoteAddr: String {
+        self.request?.pointee.remote_addr.string ?? ""
+    }
+
+    // MARK: The request body, from the front-end
+
+    /// Body bytes for the call in flight.
+    func bodyReceived(_ chunk: ByteBuffer) {
+        guard self.current != nil, self.bodyEnd == nil, chunk.readableBytes > 0 else { return }
+        self.body.append(chunk)
+        self.bufferedBodyBytes += chunk.readableBytes
+        self.serveReads()
+    }
+
+    /// The body ended: `SSGI_OK` when whole, else the code the application's reads fail with.
+    func bodyEnded(_ status: Int32 = Int32(SSGI_OK)) {
+        guard self.bodyEnd == nil else { return }
+        self.bodyEnd = status
+        if status != SSGI_OK {
+            self.body.removeAll()
+            self.bufferedBodyBytes = 0
+        }
+        self.serveReads()
+    }
+
+    /// The front-end can take more of the response: the writes that waited for it complete.
+    func writable() {
+        self.completeWaitingWrites(Int32(SSGI_OK))
+    }
+
+    /// The client went away: the call learns it from its next operation or callback (§11).
+    func disconnected() {
+        self.isDisconnected = true
+        self.current?.markDisconnected()
+        self.body.removeAll()
+        self.bufferedBodyBytes = 0
+        self.bodyEnd = Int32(SSGI_E_DISCONNECTED)
+        self.serveReads()
+        self.completeWaitingWrites(Int32(SSGI_E_DISCONNECTED))
+    }
+
+    /// Hands buffered bytes to the waiting read, again as long as the application reads inside
+    /// its callback; never recursively.
+    private func serveReads() {
+        guard !self.isServingReads else { return }
+        self.isServingReads = true
+        defer { self.isServingReads = false }
+        var took = false
+        while let (maxLength, completion) = self.pendingRead {
+            if var chunk = self.body.first {
+                self.pendingRead = nil
+                let slice: ByteBuffer
+                if chunk.readableBytes <= maxLength {
+                    slice = self.body.removeFirst()
+                } else {
+                    slice = chunk.readSlice(length: maxLength)!
+                    self.body[0] = chunk
+                }
+                self.bufferedBodyBytes -= slice.readableBytes
+                took = true
+                slice.withUnsafeReadableBytes { completion($0) }
+            } else if let end = self.bodyEnd {
+                self.pendingRead = nil
+                completion(status: end)
+            } else {
+                self.frontEnd?.bodyWanted()
+                break
+            }
+        }
+        if took { self.frontEnd?.bodyTaken() }
+    }
+
+    private func completeWaitingWrites(_ status: Int32) {
+        guard !self.waitingWrites.isEmpty else { return }
+        let waiting = self.waitingWrites
+        self.waitingWrites.removeAll()
+        for completion in waiting {
+            completion(status)
+        }
+    }
+
+    // MARK: The operations (CallDelegate), from the application, on any thread
+
+    func startResponse(
+        _ call: CallHandle, status: UnsafeRawBufferPointer, headers: UnsafeBufferPointer<ssgi_header>, replacing: Bool
+    ) -> Int32 {
+        let head: ResponseHead
+        do throws(ResponseHead.Violation) {
+            head = try ResponseHead(status: status, headers: headers.lazy.map { ($0.name.buffer, $0.value.buffer) })
+        } catch {
+            return error.code
+        }
+        if let refusal = call.admitStart(replacing: replacing, declaredLength: head.contentLength) { return refusal }
+        if self.eventLoop.inEventLoop {
+            self.responseStarted(head, by: call)
+        } else {
+            self.onLoop { $0.responseStarted(head, by: call) }
+        }
+        return Int32(SSGI_OK)
+    }
+
+    func write(_ call: CallHandle, _ bytes: UnsafeRawBufferPointer, completion: WriteCompletion?) -> Int32 {
+        if let refusal = call.admitWrite(count: bytes.count) { return refusal }
+        if self.eventLoop.inEventLoop {
+            // The bytes are valid for this call only; the front-end copies them before it returns.
+            self.responseBody(bytes, completion: completion, by: call)
+        } else {
+            let chunk = self.allocator.buffer(bytes: bytes)
+            self.onLoop { core in
+                chunk.withUnsafeReadableBytes { core.responseBody($0, completion: completion, by: call) }
+            }
+        }
+        return Int32(SSGI_OK)
+    }
+
+    func read(_ call: CallHandle, maxLength: Int, completion: ReadCompletion) -> Int32 {
+        if let refusal = call.admitRead() { return refusal }
+        if self.eventLoop.inEventLoop {
+            self.requestBodyRead(maxLength: maxLength, completion: completion, by: call)
+        } else {
+            self.onLoop { $0.requestBodyRead(maxLength: maxLength, completion: completion, by: call) }
+        }
+        return Int32(SSGI_OK)
+    }
+
+    func finish(_ call: CallHandle, failed: Bool, cleanup: CleanupCallback?) -> Int32 {
+        if let refusal = call.admitFinish() { return refusal }
+        if self.eventLoop.inEventLoop {
+            self.responseFinished(failed: failed, cleanup: cleanup, by: call)
+        } else {
+            self.onLoop { $0.responseFinished(failed: failed, cleanup: cleanup, by: call) }
+        }
+        return Int32(SSGI_OK)
+    }
+
+    func logError(_ call: CallHandle, _ message: UnsafeRawBufferPointer) {
+        self.logger.error("\(String(decoding: message, as: UTF8.self))")
+    }
+
+    /// Runs `work` on the event loop, after what is queued there: for an operation called from
+    /// another thread. (On the loop the operations run at once, and allocate no closure.)
+    private func onLoop(_ work: @escaping @Sendable (CallCore) -> Void) {
+        self.eventLoop.execute { work(self) }
+    }
+
+    // MARK: The operations, on the event loop
+
+    private func responseStarted(_ head: ResponseHead, by call: CallHandle) {
+        guard self.current === call else { return }
+        self.frontEnd?.responseStarted(head)
+    }
+
+    private func requestBodyRead(maxLength: Int, completion: ReadCompletion, by call: CallHandle) {
+        guard self.current === call, !self.isDisconnected else {
+            completion(status: Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        self.pendingRead = (maxLength > 0 ? maxLength : Int.max, completion)
+        self.serveReads()
+    }
+
+    private func responseBody(_ bytes: UnsafeRawBufferPointer, completion: WriteCompletion?, by call: CallHandle) {
+        guard self.current === call, !self.isDisconnected, let frontEnd = self.frontEnd else {
+            completion?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        guard !bytes.isEmpty else {
+            // An empty write commits nothing and waits for nothing.
+            completion?(Int32(SSGI_OK))
+            return
+        }
+        let canTakeMore = frontEnd.responseBody(bytes)
+        guard let completion else { return }
+        if canTakeMore {
+            completion(Int32(SSGI_OK))
+        } else {
+            self.waitingWrites.append(completion)
+        }
+    }
+
+    private func responseFinished(failed: Bool, cleanup: CleanupCallback?, by call: CallHandle) {
+        guard self.current === call else {
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        self.current = nil
+        // Every read and write completion runs exactly once, before the cleanup (§9.3).
+        if let (_, completion) = self.pendingRead {
+            self.pendingRead = nil
+            completion(status: Int32(SSGI_E_FINISHED))
+        }
+        self.completeWaitingWrites(Int32(SSGI_OK))
+        self.body.removeAll()
+        self.bufferedBodyBytes = 0
+        if let frontEnd = self.frontEnd {
+            frontEnd.responseFinished(failed: failed, cleanup: cleanup)
+        } else {
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+        }
+    }
+}

@@ -1,0 +1,374 @@
+import CSSGI
+import Logging
+import NIOCore
+import SSGI
+
+/// Serves the requests of one HTTP/1.1 connection to the application, one at a time and in
+/// order: the one handler of the connection's pipeline (behind a PROXY protocol header's, on
+/// `proxy:` binds), from bytes to bytes.
+///
+/// The data path reads in one direction: the bytes the client sends go to the parser
+/// (`RequestParser`), the state machine (`HTTP1Connection`) decides what each event means for the
+/// connection, the call core (`CallCore`) turns each request into an SSGI call, and the
+/// application's response comes back through `CallFrontEnd` to be framed (`HTTP1Response`) and
+/// written. This type only performs what the state machine decides. Invariants:
+/// - the next request is read only once the previous one is complete: a pipelined request waits,
+///   unparsed, in `input`, and reading the socket is held back meanwhile;
+/// - body bytes held for the application stay under `RequestLimits.bodyBuffer`: above it the
+///   handler holds back `read()`, which is how back-pressure reaches the client;
+/// - every timeout is one deadline of the state machine, on the event loop's clock, and one
+///   timer is armed for the earliest;
+/// - every method runs on the channel's event loop.
+final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Asks a connection to close once its current response is done (graceful stop).
+    struct CloseWhenIdle: Sendable {}
+
+    let server: ServerContext
+    var context: ChannelHandlerContext?
+    private(set) var connection = ConnectionInfo(local: nil, remote: nil)
+    var logger: Logger
+    var serverHeaders: ServerHeaders
+    private var parser: RequestParser
+    /// What the client sent and the parser has not consumed yet.
+    private var input = ByteBuffer()
+    var machine: HTTP1Connection!
+    var core: CallCore!
+    /// The response of the request in progress.
+    var response: HTTP1Response?
+    var buffers = ResponseBuffers(allocator: ByteBufferAllocator())
+    private var isProcessingInput = false
+    var inReadLoop = false
+    var needsFlush = false
+    private var readHeldBack = false
+    /// The channel is being closed.
+    var isClosing = false
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+
+    init(server: ServerContext) {
+        self.server = server
+        self.logger = server.logger
+        self.serverHeaders = ServerHeaders(serverSoftware: server.configuration.serverSoftware)
+        self.parser = RequestParser(limits: server.configuration.limits)
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.buffers = ResponseBuffers(allocator: context.channel.allocator)
+        self.updateConnection(local: context.channel.localAddress, remote: context.channel.remoteAddress)
+        let configuration = self.server.configuration
+        self.machine = HTTP1Connection(
+            configuration: HTTP1Connection.Configuration(
+                headerTimeout: configuration.headerTimeout, keepAliveTimeout: configuration.keepAliveTimeout,
+                sendTimeout: configuration.sendTimeout,
+                bodyRate: BodyRateRule(bytesPerSecond: configuration.minBodyRate)),
+            now: context.eventLoop.now)
+        self.core = CallCore(
+            application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
+            bodyLimit: configuration.limits.bodyBuffer, logger: self.logger)
+        self.core.frontEnd = self
+        self.armTimer()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.cancelTimer()
+        self.core?.disconnected()
+        self.core?.frontEnd = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.machine.closed()
+        self.cancelTimer()
+        self.core.disconnected()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = self.unwrapInboundIn(data)
+        self.inReadLoop = true
+        if self.input.readableBytes == 0 {
+            self.input = bytes
+        } else {
+            self.input.writeBuffer(&bytes)
+        }
+        if case .idle = self.machine.state {
+            self.machine.bytesArrived(now: context.eventLoop.now)
+        }
+        self.processInput()
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        self.inReadLoop = false
+        if self.needsFlush {
+            self.needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        let isWritable = context.channel.isWritable
+        self.machine.writabilityChanged(isWritable: isWritable, now: context.eventLoop.now)
+        if isWritable { self.core.writable() }
+        self.armTimer()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if self.shouldHoldBackReads {
+            self.readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.logger.debug("connection error: \(error)")
+        self.close()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is CloseWhenIdle {
+            _ = self.machine.requestStop(now: context.eventLoop.now)
+            self.armTimer()
+        } else if let header = event as? ProxyProtocolHeader {
+            self.updateConnection(
+                local: header.destination ?? context.channel.localAddress,
+                remote: header.source ?? context.channel.remoteAddress)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private func updateConnection(local: SocketAddress?, remote: SocketAddress?) {
+        self.connection = ConnectionInfo(
+            local: local, remote: remote, trusting: self.server.configuration.forwardedAllowIPs)
+        self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
+        self.core?.logger = self.logger
+    }
+
+    // MARK: Requests
+
+    /// Reads events from the parser while the connection takes them: heads, body bytes, ends.
+    /// Never recursively: the application may answer a request inside `handle`, and the next
+    /// request then starts here, once `handle` has returned.
+    private func processInput() {
+        guard !self.isProcessingInput else { return }
+        self.isProcessingInput = true
+        defer { self.isProcessingInput = false }
+        reading: while self.machine.readsInput, self.machine.isDraining || self.core.wantsBody {
+            switch self.parser.next(&self.input) {
+            case .needMoreBytes:
+                // A consumed buffer goes back to the channel, which reuses it for its next read.
+                if self.input.readableBytes == 0 { self.input = ByteBuffer() }
+                break reading
+            case .head:
+                self.startRequest()
+            case .body(let chunk):
+                switch self.machine.bodyReceived(count: chunk.readableBytes) {
+                case .deliver: self.core.bodyReceived(chunk)
+                case .discard: break
+                case .close: self.close()
+                }
+            case .end:
+                self.endRequestBody()
+            case .error(let error):
+                let refusal = RequestRefusal(error)
+                self.logger.debug("refused request: \(refusal)")
+                self.refuse(refusal)
+            }
+        }
+        self.resumeReadingIfPossible()
+    }
+
+    private func startRequest() {
+        let head = self.parser.head
+        self.server.requestStarted?()
+        let refusal = head.withParts(in: self.input) { parts in
+            self.server.trace?.request(parts, from: self.connection.remoteAddr)
+            return RequestHeadRules.refusal(of: parts)
+        }
+        if let refusal {
+            self.logger.debug("refused request: \(refusal)")
+            self.refuse(refusal, toHead: head.isHead)
+            return
+        }
+        // SSGI 1.0 has no protocol upgrades, and the parser stops after a request that asks for
+        // one: it is answered as a plain request, then the connection closes.
+        var hasUpgrade = false
+        var expectsContinue = false
+        head.withParts(in: self.input) { parts in
+            for field in head.fields {
+                switch field.name {
+                case .upgrade: hasUpgrade = true
+                case .expect: expectsContinue = ASCII.equalsIgnoringCase(parts.value(field), "100-continue")
+                default: break
+                }
+            }
+        }
+        let keepAlive = head.keepAlive && !hasUpgrade && head.method != .connect
+        guard
+            self.machine.headReceived(
+                keepAlive: keepAlive, expectsContinue: expectsContinue && head.versionMinor >= 1,
+                hasBody: head.framing != .none, now: self.context!.eventLoop.now) == .startCall
+        else { return }
+        self.response = HTTP1Response(
+            isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
+        let (request, dropped) = head.withParts(in: self.input) { parts in
+            RequestEnvironment.fill(
+                self.core.arena, from: parts, connection: self.connection, flags: self.server.requestFlags,
+                forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
+        }
+        if !dropped.isEmpty {
+            self.logger.debug("dropped headers with '_' in their names: \(dropped)")
+        }
+        self.armTimer()
+        self.core.start(request)
+    }
+
+    /// The body ended: its trailers are checked, and the request may be complete.
+    private func endRequestBody() {
+        if let refusal = RequestHeadRules.refusal(ofTrailers: self.parser.head.trailers.lazy.map(\.name)) {
+            self.logger.debug("refused request: \(refusal)")
+            self.refuse(refusal)
+            return
+        }
+        self.core.bodyEnded()
+        self.perform(self.machine.bodyEnded(now: self.context!.eventLoop.now))
+    }
+
+    /// Refuses the request being read: with the server's own response if nothing of one went out
+    /// yet, else by closing once the response is out; the application's reads fail (§14.1).
+    func refuse(_ refusal: RequestRefusal, toHead: Bool = false) {
+        let wasCalling = self.core.isCalling
+        switch self.machine.refuse() {
+        case .refuse:
+            if wasCalling { self.core.bodyEnded(Int32(SSGI_E_BAD_BODY)) }
+            self.sendError(refusal.status, toHead: toHead || (self.response?.isHeadRequest ?? false))
+        case .closeAfterResponse:
+            self.core.bodyEnded(Int32(SSGI_E_BAD_BODY))
+        case .close:
+            if wasCalling { self.core.bodyEnded(Int32(SSGI_E_BAD_BODY)) }
+            self.close()
+        }
+    }
+
+    /// Does what the state machine decided once a request's body or response ended.
+    func perform(_ action: HTTP1Connection.CompletionAction) {
+        switch action {
+        case .none:
+            // The response is out and the body still arrives: it is read and thrown away.
+            self.processInputLater()
+        case .readNext:
+            self.response = nil
+            if self.parser.hasUnreadBytes(in: self.input) {
+                self.machine.bytesArrived(now: self.context!.eventLoop.now)
+                self.processInputLater()
+            }
+            self.armTimer()
+            self.resumeReadingIfPossible()
+        case .close:
+            self.close()
+        }
+    }
+
+    /// Reads what waits in `input`: at once when the handler is already reading it, else on
+    /// the event loop's next turn, since this may run inside an operation of the application,
+    /// and the specification promises `handle` is never entered from inside one.
+    private func processInputLater() {
+        guard !self.isProcessingInput, self.parser.hasUnreadBytes(in: self.input), let context = self.context else {
+            self.resumeReadingIfPossible()
+            return
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute { handler.value.processInput() }
+    }
+
+    // MARK: Reading
+
+    /// Whether the socket should not be read now: a request waits in `input`, or the
+    /// application holds as much of the body as it may, or the connection is closing.
+    private var shouldHoldBackReads: Bool {
+        switch self.machine.state {
+        case .closing, .closed:
+            return true
+        case .idle:
+            return false
+        case .active:
+            if !self.machine.readsInput { return self.input.readableBytes > 0 }
+            return !self.machine.isDraining && !self.core.wantsBody
+        }
+    }
+
+    func resumeReadingIfPossible() {
+        guard self.readHeldBack, !self.shouldHoldBackReads, let context = self.context else { return }
+        self.readHeldBack = false
+        context.read()
+    }
+
+    /// More body may be read: parse what waits, and read the socket again.
+    func resumeBody() {
+        guard case .active = self.machine.state else { return }
+        self.processInput()
+    }
+
+    // MARK: Timeouts
+
+    /// Arms the timer for the state machine's earliest deadline, unless it is armed for an
+    /// earlier one: it then re-arms itself when it fires.
+    func armTimer() {
+        guard let deadline = self.machine.nextDeadline, let context = self.context else { return }
+        if self.timer != nil, let armed = self.timerDeadline, armed <= deadline { return }
+        self.timer?.cancel()
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.timerDeadline = deadline
+        self.timer = context.eventLoop.scheduleTask(deadline: deadline) { handler.value.timerFired() }
+    }
+
+    private func cancelTimer() {
+        self.timer?.cancel()
+        self.timer = nil
+        self.timerDeadline = nil
+    }
+
+    private func timerFired() {
+        self.timer = nil
+        self.timerDeadline = nil
+        guard let context = self.context else { return }
+        switch self.machine.timerFired(now: context.eventLoop.now, readingHeldBack: self.readHeldBack) {
+        case .none:
+            break
+        case .requestTimeout:
+            self.logger.debug("request head not received in time")
+            self.sendError(.requestTimeout)
+        case .close:
+            self.close()
+        case .slowBody(let respond, let received, let waited):
+            self.logger.debug(
+                "request body arrived slower than --min-body-rate \(self.server.configuration.minBodyRate) bytes/s (\(received) bytes in \(waited) s): closing"
+            )
+            self.core.bodyEnded(Int32(SSGI_E_DISCONNECTED))
+            if respond {
+                self.sendError(.requestTimeout, toHead: self.response?.isHeadRequest ?? false)
+            } else {
+                self.close()
+            }
+        case .closeNow:
+            self.logger.debug(
+                "the client read nothing of the response for --send-timeout \(self.server.configuration.sendTimeout.nanoseconds / 1_000_000_000) s: closing"
+            )
+            // Nothing more can be flushed to a client that does not read: close at once.
+            self.core.disconnected()
+            context.close(promise: nil)
+            return
+        }
+        self.armTimer()
+    }
+}
