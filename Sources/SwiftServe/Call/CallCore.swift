@@ -12,36 +12,40 @@ import SSGI
 /// once, under its lock, and the work is done here on the event loop: directly when the caller is
 /// on it (an inline application, or an asynchronous one that has not left the I/O thread), with
 /// neither a hop nor an allocation; otherwise as a task on the loop, in order behind the
-/// operations submitted before it. Every other method runs on the event loop.
+/// operations submitted before it. Every other method runs on the event loop, and the state is
+/// touched only there, by methods that keep no access open across a call out (to the application
+/// or the front-end): it goes without the dynamic exclusivity checks.
 final class CallCore: CallDelegate, @unchecked Sendable {
     let eventLoop: any EventLoop
     /// The C form of the request in flight, refilled for each request.
     let arena = RequestArena()
     /// Who carries the response; nil once the connection is gone.
-    var frontEnd: (any CallFrontEnd)?
+    @exclusivity(unchecked) var frontEnd: (any CallFrontEnd)?
     private let application: LoadedApplication
     private let allocator: ByteBufferAllocator
-    var logger: Logger
+    @exclusivity(unchecked) var logger: Logger
     /// Body bytes held for the application before the front-end stops reading.
     private let bodyLimit: Int
 
     /// The call in flight: from `start` until the application's `finish`.
-    private(set) var current: CallHandle?
+    @exclusivity(unchecked) private(set) var current: CallHandle?
     /// The request of the last call, in `arena` until the next one starts.
-    private var request: UnsafePointer<ssgi_request>?
+    @exclusivity(unchecked) private var request: UnsafePointer<ssgi_request>?
     /// Body bytes not yet read by the application. An array rather than a ring buffer: empty, it
     /// costs no allocation, and the bytes held stay under `bodyLimit`, so it stays short.
-    private var body: [ByteBuffer] = []
-    private(set) var bufferedBodyBytes = 0
+    @exclusivity(unchecked) private var body: [ByteBuffer] = []
+    @exclusivity(unchecked) private(set) var bufferedBodyBytes = 0
     /// How the body ended: nil while it arrives, `SSGI_OK`, or the code reads fail with.
-    private var bodyEnd: Int32?
+    @exclusivity(unchecked) private var bodyEnd: Int32?
     /// The application's read, while it waits for bytes (one at a time, §10.1).
-    private var pendingRead: (maxLength: Int, completion: ReadCompletion)?
-    private var isServingReads = false
+    @exclusivity(unchecked) private var pendingRead: (maxLength: Int, completion: ReadCompletion)?
+    @exclusivity(unchecked) private var isServingReads = false
     /// Write completions waiting for the front-end to take more.
-    private var waitingWrites: [WriteCompletion] = []
+    @exclusivity(unchecked) private var waitingWrites: [WriteCompletion] = []
     /// The client went away: every later read and write fails.
-    private var isDisconnected = false
+    @exclusivity(unchecked) private var isDisconnected = false
+    /// The memory of the last response head, for the next one to reuse (on the event loop).
+    @exclusivity(unchecked) private var spareHeadStorage: [UInt8] = []
 
     init(
         application: LoadedApplication, eventLoop: any EventLoop, allocator: ByteBufferAllocator, bodyLimit: Int,
@@ -168,14 +172,17 @@ final class CallCore: CallDelegate, @unchecked Sendable {
     func startResponse(
         _ call: CallHandle, status: UnsafeRawBufferPointer, headers: UnsafeBufferPointer<ssgi_header>, replacing: Bool
     ) -> Int32 {
+        let onLoop = self.eventLoop.inEventLoop
         let head: ResponseHead
         do throws(ResponseHead.Violation) {
-            head = try ResponseHead(status: status, headers: headers.lazy.map { ($0.name.buffer, $0.value.buffer) })
+            head = try ResponseHead(
+                status: status, headers: headers.lazy.map { ($0.name.buffer, $0.value.buffer) },
+                storage: onLoop ? self.takeSpareHeadStorage() : [])
         } catch {
             return error.code
         }
         if let refusal = call.admitStart(replacing: replacing, declaredLength: head.contentLength) { return refusal }
-        if self.eventLoop.inEventLoop {
+        if onLoop {
             self.responseStarted(head, by: call)
         } else {
             self.onLoop { $0.responseStarted(head, by: call) }
@@ -219,6 +226,17 @@ final class CallCore: CallDelegate, @unchecked Sendable {
 
     func logError(_ call: CallHandle, _ message: UnsafeRawBufferPointer) {
         self.logger.error("\(String(decoding: message, as: UTF8.self))")
+    }
+
+    private func takeSpareHeadStorage() -> [UInt8] {
+        var storage: [UInt8] = []
+        swap(&storage, &self.spareHeadStorage)
+        return storage
+    }
+
+    /// Takes back the memory of a response head the front-end is done with, for the next head.
+    func recycle(_ head: ResponseHead) {
+        self.spareHeadStorage = head.bytes
     }
 
     /// Runs `work` on the event loop, after what is queued there: for an operation called from

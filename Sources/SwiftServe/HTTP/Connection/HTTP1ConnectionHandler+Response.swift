@@ -10,9 +10,10 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     }
 
     func responseBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var response = self.response, case .active = self.machine.state, let context = self.context else {
+        guard case .active = self.machine.state, let context = self.context, var response = self.response.take() else {
             return true
         }
+        // Taken out of `self.response` and put back, so that its buffers stay uniquely referenced.
         let wasCommitted = response.isCommitted
         if !wasCommitted { response.keepAlive = self.machine.responseKeepAlive }
         let output = response.write(bytes, serverHeaders: &self.serverHeaders, buffers: &self.buffers)
@@ -27,7 +28,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     }
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?) {
-        guard var response = self.response, case .active = self.machine.state, let context = self.context else {
+        guard case .active = self.machine.state, let context = self.context, var response = self.response.take() else {
             cleanup?(Int32(SSGI_E_DISCONNECTED))
             return
         }

@@ -115,9 +115,7 @@ struct HTTP1Response {
         self.framing = framing
         if framing == .closeDelimited { self.keepAlive = false }
         serverHeaders.refresh()
-        var held = self.heldBack
-        self.heldBack = nil
-        let heldBytes = held?.readableBytes ?? 0
+        let heldBytes = self.heldBack?.readableBytes ?? 0
         // A large first chunk is not copied behind the head: it follows it in a buffer of its
         // own, and the two leave in one gathering write at the flush.
         let sendsHeldApart = heldBytes > ResponseBuffers.spareCapacity && !self.isHeadRequest && framing.isRaw
@@ -128,7 +126,8 @@ struct HTTP1Response {
         ResponseEncoder.writeHead(
             head, framing: framing, addContentLength: addContentLength, keepAlive: self.keepAlive,
             clientIsHTTP10: self.clientIsHTTP10, serverHeaders: serverHeaders, into: &buffer)
-        guard var chunk = held else { return Output(first: buffer) }
+        // Taken out of `heldBack`, the chunk's buffer has one reference and is reused as it is.
+        guard var chunk = self.heldBack.take() else { return Output(first: buffer) }
         if sendsHeldApart {
             self.bodyBytesSent += heldBytes
             return Output(first: buffer, second: chunk)
