@@ -93,6 +93,13 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     private func writeLast(
         _ output: HTTP1Response.Output, complete: Bool, cleanup: CleanupCallback?, context: ChannelHandlerContext
     ) {
+        guard let cleanup else {
+            // Nothing waits for the bytes to reach the socket: a response whose bytes all went out
+            // with its writes costs no write at its end.
+            self.write(output, promise: nil)
+            self.flush()
+            return
+        }
         var output = output
         let last = output.second ?? output.first ?? ByteBuffer()
         if output.second != nil {
@@ -101,18 +108,14 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             output.first = nil
         }
         self.write(output, promise: nil)
-        if let cleanup {
-            let promise = context.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenComplete { result in
-                switch result {
-                case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
-                case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
-                }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { result in
+            switch result {
+            case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
+            case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
             }
-            context.write(self.wrapOutboundOut(last), promise: promise)
-        } else {
-            context.write(self.wrapOutboundOut(last), promise: nil)
         }
+        context.write(self.wrapOutboundOut(last), promise: promise)
         self.buffers.recycle(last)
         self.flush()
     }

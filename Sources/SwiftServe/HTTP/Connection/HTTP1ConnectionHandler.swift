@@ -38,7 +38,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) private var parser: RequestParser
     /// What the client sent and the parser has not consumed yet.
     @exclusivity(unchecked) private var input = ByteBuffer()
-    @exclusivity(unchecked) var machine: HTTP1Connection!
+    @exclusivity(unchecked) var machine: HTTP1Connection
     @exclusivity(unchecked) var core: CallCore!
     /// The response of the request in progress.
     @exclusivity(unchecked) var response: HTTP1Response?
@@ -57,6 +57,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.logger = server.logger
         self.serverHeaders = ServerHeaders(serverSoftware: server.configuration.serverSoftware)
         self.parser = RequestParser(limits: server.configuration.limits)
+        let configuration = server.configuration
+        // Started again on the event loop's clock when the handler is added.
+        self.machine = HTTP1Connection(
+            configuration: HTTP1Connection.Configuration(
+                headerTimeout: configuration.headerTimeout, keepAliveTimeout: configuration.keepAliveTimeout,
+                sendTimeout: configuration.sendTimeout,
+                bodyRate: BodyRateRule(bytesPerSecond: configuration.minBodyRate)),
+            now: .uptimeNanoseconds(0))
     }
 
     // MARK: Channel events

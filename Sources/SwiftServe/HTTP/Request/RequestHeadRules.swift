@@ -99,6 +99,7 @@ enum RequestHeadRules {
     ///
     /// One pass over the bytes: Host is in every request.
     static func isHost<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        if let common = Self.isCommonHost(bytes) { return common }
         var part = HostPart.leadingWhitespace
         var literalLength = 0
         var portDigits = 0
@@ -158,6 +159,38 @@ enum RequestHeadRules {
         }
         return part != .ipLiteral && port <= 65535
     }
+
+    /// The common Host, a name or IPv4 address and perhaps a port, checked with one table lookup
+    /// a byte; nil when the value has another form (an IPv6 literal, whitespace, no name), which
+    /// the full check reads.
+    private static func isCommonHost<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool? {
+        Self.regNameBytes.withUnsafeBufferPointer { isRegName in
+            var index = bytes.startIndex
+            var nameLength = 0
+            while index < bytes.endIndex, isRegName[Int(bytes[index])] {
+                nameLength += 1
+                bytes.formIndex(after: &index)
+            }
+            guard nameLength > 0 else { return nil }
+            if index == bytes.endIndex { return true }
+            guard bytes[index] == UInt8(ascii: ":") else { return nil }
+            bytes.formIndex(after: &index)
+            var port = 0
+            var digits = 0
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                digits += 1
+                guard digits <= 5 else { return false }
+                port = port * 10 + Int(byte - UInt8(ascii: "0"))
+                bytes.formIndex(after: &index)
+            }
+            return port <= 65535
+        }
+    }
+
+    /// `isRegNameByte` for every byte.
+    private static let regNameBytes: [Bool] = (0...255).map { Self.isRegNameByte(UInt8($0)) }
 
     /// RFC 3986 `unreserved / pct-encoded / sub-delims`.
     private static func isRegNameByte(_ byte: UInt8) -> Bool {
