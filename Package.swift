@@ -77,7 +77,11 @@ let package = Package(
         .testTarget(name: "SSGITests", dependencies: ["SSGI", "SwiftServeTesting"]),
         .testTarget(
             name: "SwiftServeTests",
-            dependencies: ["SwiftServe", "ParserDifferential", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "SwiftServe", "SSGI", "CSSGI", "ParserDifferential",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "DjangoishTests", dependencies: ["Djangoish"]),
         .testTarget(name: "FlaskishTests", dependencies: ["Flaskish", "SwiftServeTesting"]),

@@ -14,8 +14,8 @@ import SwiftServe
 /// under one of the server's stricter rules that the bytes are seen to break. The bytes go through the pipeline
 /// `Server` puts on every connection (`ConnectionPipeline`: PROXY header, parser, the server's
 /// rules, environ building, the C boundary) into `FuzzApplication`, which checks the server's
-/// promises and reads every body. Time then jumps two minutes, firing every timeout, and the
-/// connection closes. Crashes, sanitizer reports, leaks and broken promises are findings.
+/// promises and reads every body. Time then jumps two minutes on the event loop's clock, and a
+/// timeout must have closed the connection by then. Crashes, sanitizer reports, leaks and broken promises are findings.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRequestPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -39,8 +39,11 @@ public func fuzzRequestPath(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         Fuzzing.collect(channel, into: &output)
         offset = end
     }
+    // Every timer runs on the event loop's clock: two minutes later a timeout has closed the
+    // connection whatever its state (the header and keep-alive timeouts, the body rate).
     channel.embeddedEventLoop.advanceTime(by: .seconds(120))
     Fuzzing.collect(channel, into: &output)
+    precondition(!channel.isActive, "the connection is still open two minutes after its last byte: no timeout fired")
     _ = try? channel.finish(acceptAlreadyClosed: true)
     channel.embeddedEventLoop.run()
     Fuzzing.check(output)
