@@ -65,8 +65,9 @@ final class CallCore: CallDelegate, @unchecked Sendable {
     /// bound, or waits for bytes.
     var wantsBody: Bool { self.bufferedBodyBytes < self.bodyLimit || self.pendingRead != nil }
 
-    /// Hands `request` (laid out in `arena`) to the application as a new call.
-    func start(_ request: UnsafePointer<ssgi_request>) {
+    /// Hands `request` (laid out in `arena`) to the application as a new call; a request without
+    /// a body has it ended already, for the application's reads to see at once.
+    func start(_ request: UnsafePointer<ssgi_request>, hasBody: Bool) {
         precondition(self.current == nil, "a call started before the previous one finished")
         let call = CallHandle(delegate: self)
         self.current = call
@@ -74,7 +75,7 @@ final class CallCore: CallDelegate, @unchecked Sendable {
         self.isDisconnected = false
         self.body.removeAll()
         self.bufferedBodyBytes = 0
-        self.bodyEnd = nil
+        self.bodyEnd = hasBody ? nil : Int32(SSGI_OK)
         self.application.handle(request, call: call.retainedHandle())
     }
 

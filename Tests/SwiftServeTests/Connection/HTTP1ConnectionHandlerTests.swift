@@ -47,6 +47,15 @@ struct HTTP1ConnectionHandlerTests {
                 of: "handle /hello")!)
     }
 
+    @Test("a request without a body reads as ended at once")
+    func bodylessRead() throws {
+        let channel = try ConnectionTestChannel.make()
+        let output = try channel.exchange("GET /echo HTTP/1.0\r\n\r\n")
+        #expect(Self.statuses(output) == [200])
+        #expect(self.application.events.contains("read end"))
+        #expect(!channel.isActive)
+    }
+
     @Test("a request held by the application holds back the next one, which is served once it finishes")
     func heldRequestHoldsTheNext() throws {
         let channel = try ConnectionTestChannel.make()

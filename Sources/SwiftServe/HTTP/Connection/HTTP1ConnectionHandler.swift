@@ -14,8 +14,9 @@ import SSGI
 /// written. This type only performs what the state machine decides. Invariants:
 /// - the next request is read only once the previous one is complete: a pipelined request waits,
 ///   unparsed, in `input`, and reading the socket is held back meanwhile;
-/// - body bytes held for the application stay under `RequestLimits.bodyBuffer`: above it the
-///   handler holds back `read()`, which is how back-pressure reaches the client;
+/// - body bytes held for the application stay under `RequestLimits.bodyBuffer` (and what one
+///   turn of the event loop reads on top): above it the handler holds back `read()`, which is how
+///   back-pressure reaches the client;
 /// - every timeout is one deadline of the state machine, on the event loop's clock, and one
 ///   timer is armed for the earliest;
 /// - every method runs on the channel's event loop.
@@ -174,7 +175,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard !self.isProcessingInput else { return }
         self.isProcessingInput = true
         defer { self.isProcessingInput = false }
-        reading: while self.machine.readsInput, self.machine.isDraining || self.core.wantsBody {
+        // Body bytes go to the call as they are parsed, slices of the buffers they arrived in: it
+        // is reading the socket that stops while the application holds enough (`read(context:)`),
+        // so that no buffer is copied into another meanwhile.
+        reading: while self.machine.readsInput {
             switch self.parser.next(&self.input) {
             case .needMoreBytes:
                 // A consumed buffer goes back to the channel, which reuses it for its next read.
@@ -241,7 +245,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             self.logger.debug("dropped headers with '_' in their names: \(dropped)")
         }
         self.armTimer()
-        self.core.start(request)
+        self.core.start(request, hasBody: head.framing != .none)
     }
 
     /// The body ended: its trailers are checked, and the request may be complete.
@@ -280,6 +284,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .readNext:
             if let head = self.response?.head { self.core.recycle(head) }
             self.response = nil
+            self.buffers.trim()
             if self.parser.hasUnreadBytes(in: self.input) {
                 self.machine.bytesArrived(now: self.context!.eventLoop.now)
                 self.processInputLater()

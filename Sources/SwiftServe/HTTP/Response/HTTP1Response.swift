@@ -65,7 +65,7 @@ struct HTTP1Response {
             }
             return output
         }
-        var buffer = buffers.allocator.buffer(capacity: chunk.count + ResponseEncoder.chunkOverhead)
+        var buffer = buffers.response(capacity: chunk.count + ResponseEncoder.chunkOverhead)
         self.appendBody(chunk, to: &buffer)
         return Output(first: buffer)
     }
@@ -144,9 +144,10 @@ struct HTTP1Response {
     }
 }
 
-/// The buffers a connection keeps between responses for their memory: the one the last small
-/// response was written from (once the channel has written it out, this is its only reference
-/// and the next response reuses its memory), and one for holding back a small first chunk.
+/// The buffers a connection keeps for their memory: the one the last write went out from (once the
+/// channel has written it out, this is its only reference and the next write reuses its memory,
+/// so that a streamed body is copied into the same buffer chunk after chunk), and one for holding
+/// back a small first chunk. Between responses only small ones are kept.
 struct ResponseBuffers {
     let allocator: ByteBufferAllocator
     private var spareResponse = ByteBuffer()
@@ -154,6 +155,8 @@ struct ResponseBuffers {
 
     /// The largest buffer kept between responses.
     static let spareCapacity = 4096
+    /// The largest buffer kept from one write of a response to the next.
+    static let streamingCapacity = 128 * 1024
 
     init(allocator: ByteBufferAllocator) {
         self.allocator = allocator
@@ -170,9 +173,14 @@ struct ResponseBuffers {
         return buffer
     }
 
-    /// Keeps a buffer just handed to the channel for the next response, when it is small.
+    /// Keeps a buffer just handed to the channel for the next write.
     mutating func recycle(_ buffer: ByteBuffer) {
-        if buffer.capacity <= Self.spareCapacity { self.spareResponse = buffer }
+        if buffer.capacity <= Self.streamingCapacity { self.spareResponse = buffer }
+    }
+
+    /// A response ended: a large spare goes, so that an idle connection holds little memory.
+    mutating func trim() {
+        if self.spareResponse.capacity > Self.spareCapacity { self.spareResponse = ByteBuffer() }
     }
 
     /// A copy of a first body chunk, in the spare chunk buffer when it fits.
