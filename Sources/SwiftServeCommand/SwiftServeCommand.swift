@@ -57,10 +57,18 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Option(
         help: """
-            Peers whose Forwarded and X-Forwarded-* headers (and PROXY headers) are believed: addresses and \
+            Peers whose forwarding headers (--forwarded-headers) and PROXY headers are believed: addresses and \
             CIDR networks, comma-separated, or '*'. Unix-socket peers are always trusted.
             """)
     var forwardedAllowIps = "127.0.0.1,::1"
+
+    @Option(
+        help: """
+            The forwarding headers believed from those peers: some of forwarded, x-forwarded-for, x-forwarded-proto, \
+            x-forwarded-host, or none. Add one only when the proxy overwrites or clears it. \
+            (default: x-forwarded-for,x-forwarded-proto)
+            """)
+    var forwardedHeaders = ForwardedFields.default.description
 
     @Option(help: "Event-loop (I/O) threads, in each worker. (default: the cores, shared among the workers)")
     var threads: Int?
@@ -254,8 +262,14 @@ struct SwiftServeCommand: ParsableCommand {
                 }
             }
         }
+        let fields: ForwardedFields
         do {
-            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps)
+            fields = try ForwardedFields(parsing: self.forwardedHeaders)
+        } catch {
+            throw UsageError(message: "malformed --forwarded-headers: \(error)")
+        }
+        do {
+            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps, believing: fields)
         } catch {
             throw UsageError(message: "malformed --forwarded-allow-ips: \(error)")
         }
