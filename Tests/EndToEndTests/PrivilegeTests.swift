@@ -29,7 +29,7 @@ struct PrivilegeTests {
                 "--workers", "2", "--bind", "unix:\(path)", "--user", "nobody", "--group", "nogroup", "--umask", "007",
             ])
         defer { server.stop() }
-        #expect(server.waitForLog("workers serve as nobody:65534"))
+        #expect(server.waitForLog("workers serve as nobody:nogroup"))
         let workers = server.workerPIDs
         #expect(workers.count == 2)
         for worker in workers {
@@ -55,7 +55,7 @@ struct PrivilegeTests {
         let server = try ServerProcess(
             application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0", "--user", "65534"])
         defer { server.stop() }
-        #expect(server.waitForLog("serving as nobody:65534"))
+        #expect(server.waitForLog("serving as nobody:nogroup"))
         #expect(try Self.ids("Uid", of: server.pid) == ["65534", "65534", "65534", "65534"])
         #expect(try Self.ids("Gid", of: server.pid) == ["65534", "65534", "65534", "65534"])
         let client = try RawHTTPClient(port: server.port)
