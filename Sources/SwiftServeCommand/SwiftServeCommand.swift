@@ -103,6 +103,9 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp(visibility: .private))
     var workerSockets: Int?
 
+    @Option(help: ArgumentHelp(visibility: .private))
+    var removeAtExit: [String] = []
+
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevel = .info
 
@@ -159,10 +162,13 @@ struct SwiftServeCommand: ParsableCommand {
         if let socketCount = self.workerSockets {
             Self.runWorker(socketCount: socketCount, command: self, logger: logger)
         }
+        if !self.removeAtExit.isEmpty {
+            Glibc.exit(CleanupProcess.run(files: self.removeAtExit))
+        }
         var pidFile: PidFile?
         do {
             let configuration = try self.makeConfiguration()
-            let arbiter = try self.makeArbiterConfiguration()
+            var arbiter = try self.makeArbiterConfiguration()
             let specifier = try ApplicationSpecifier(parsing: self.application ?? "")
             let activated = try SocketActivation.takeSockets()
             if activated != nil, !self.bind.isEmpty {
@@ -177,15 +183,26 @@ struct SwiftServeCommand: ParsableCommand {
             }
             let sockets = try activated ?? Self.bind(configuration)
             if let privileges = configuration.privileges {
-                // The socket files go to the user and group, so that the workers (or this process,
-                // once it has switched) can remove them and a proxy in the group can connect.
+                // The socket files go to the user and group, so that a proxy in the group can connect.
                 for path in sockets.compactMap(\.createdPath) {
                     try privileges.giveOwnership(of: path)
                 }
             }
+            // Opened here, with the privileges, so that the workers (or this process, once it has
+            // switched) can open it whatever the rights on its folder.
+            if let accessLog = configuration.accessLog {
+                try AccessLog.prepare(accessLog, for: configuration.privileges)
+            }
             if self.workers == 0 {
                 // Switch before loading: no code of the application runs with the privileges.
                 if let privileges = configuration.privileges {
+                    // Removing the pid file and socket files at exit takes the privileges this
+                    // process is about to give up: a process that keeps them does it.
+                    do {
+                        try CleanupProcess.start(pidFile: pidFile, sockets: sockets)
+                    } catch {
+                        logger.warning("cannot start the process that removes the pid file and sockets at exit: \(error)")
+                    }
                     try privileges.drop()
                     logger.notice("serving as \(privileges)")
                 }
@@ -195,6 +212,8 @@ struct SwiftServeCommand: ParsableCommand {
                 if let privileges = configuration.privileges {
                     logger.notice("workers serve as \(privileges)")
                 }
+                arbiter.accessLog = configuration.accessLog
+                arbiter.privileges = configuration.privileges
                 try Arbiter(
                     specifier: specifier, sockets: sockets, configuration: arbiter,
                     workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
