@@ -96,7 +96,8 @@ public struct ListenSocket: Sendable {
         guard Self.intOption(descriptor, SO_TYPE) == Self.streamType, Self.intOption(descriptor, SO_ACCEPTCONN) == 1
         else { throw .notListening(descriptor: descriptor, origin: origin) }
         _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
-        return ListenSocket(descriptor: descriptor, address: Self.describe(descriptor), createdPath: nil, createdFile: nil)
+        return ListenSocket(
+            descriptor: descriptor, address: Self.describe(descriptor), createdPath: nil, createdFile: nil)
     }
 
     /// Closes this process's descriptor; other processes that hold the socket keep listening on it.
@@ -130,7 +131,8 @@ public struct ListenSocket: Sendable {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
-            throw .cannotBind(target, reason: "the file exists and is not a socket: remove it, or choose another --bind")
+            throw .cannotBind(
+                target, reason: "the file exists and is not a socket: remove it, or choose another --bind")
         }
         switch Self.probe(path) {
         case .refused:

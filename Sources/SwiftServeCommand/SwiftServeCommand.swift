@@ -201,7 +201,8 @@ struct SwiftServeCommand: ParsableCommand {
                     do {
                         try CleanupProcess.start(pidFile: pidFile, sockets: sockets)
                     } catch {
-                        logger.warning("cannot start the process that removes the pid file and sockets at exit: \(error)")
+                        logger.warning(
+                            "cannot start the process that removes the pid file and sockets at exit: \(error)")
                     }
                     try privileges.drop()
                     logger.notice("serving as \(privileges)")

@@ -63,20 +63,12 @@ struct PrivilegeTests {
         #expect(try client.readResponse().status == 200)
     }
 
-    /// A new folder that only root may write, as `/run` and `/var/log` are.
-    static func rootFolder(_ name: String) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-\(name)-\(UUID())")
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-        return directory
-    }
-
     @Test(
         "with --user, the workers write an access log in a folder only root may write, also after a rotation",
         .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"),
         arguments: [0, 2])
     func accessLogInRootFolder(workers: Int) throws {
-        let directory = try Self.rootFolder("log")
+        let directory = try TemporaryDirectory.make("log")
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("access.log")
         let server = try ServerProcess(
@@ -107,7 +99,7 @@ struct PrivilegeTests {
         "a worker that cannot open the access log: the others keep serving, the log says why, and it starts once it can",
         .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"))
     func workerCannotOpenAccessLog() throws {
-        let directory = try Self.rootFolder("log")
+        let directory = try TemporaryDirectory.make("log")
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("access.log").path
         let server = try ServerProcess(
@@ -120,7 +112,8 @@ struct PrivilegeTests {
         kill(victim, SIGKILL)
         #expect(
             server.waitForLog(
-                "cannot start: cannot open access log '\(log)': Permission denied: 1 worker keeps serving; trying again"),
+                "cannot start: cannot open access log '\(log)': Permission denied: 1 worker keeps serving; trying again"
+            ),
             "\(server.log)")
         let survivor = try #require(workers.subtracting([victim]).first)
         #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/pid"]).outputText == "\(survivor)\n")
@@ -134,7 +127,7 @@ struct PrivilegeTests {
         .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"),
         arguments: [SIGTERM, SIGKILL])
     func singleProcessRemovesFiles(signal: Int32) throws {
-        let directory = try Self.rootFolder("run")
+        let directory = try TemporaryDirectory.make("run")
         defer { try? FileManager.default.removeItem(at: directory) }
         let pidFile = directory.appendingPathComponent("app.pid").path
         let socket = directory.appendingPathComponent("app.sock").path

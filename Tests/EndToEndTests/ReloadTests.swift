@@ -106,7 +106,9 @@ struct ReloadTests {
     private static func startFailures(in log: String) -> (reasons: [String], retries: [String]) {
         let lines = log.split(separator: "\n").filter { $0.contains(" cannot start: ") }
         let reasons = lines.map { String($0[$0.range(of: " cannot start: ")!.upperBound...]) }
-        let retries = lines.compactMap { line in line.range(of: "; trying again ").map { String(line[$0.upperBound...]) } }
+        let retries = lines.compactMap { line in
+            line.range(of: "; trying again ").map { String(line[$0.upperBound...]) }
+        }
         return (reasons, retries)
     }
 
@@ -145,7 +147,8 @@ struct ReloadTests {
         #expect(server.waitForLog("ready, replacing worker \(victim) "))
     }
 
-    @Test("--max-requests while the library is broken: the worker past its limit serves on until its replacement starts")
+    @Test(
+        "--max-requests while the library is broken: the worker past its limit serves on until its replacement starts")
     func maxRequestsWithBrokenLibrary() throws {
         let deployment = try Deployment()
         let server = try ServerProcess(

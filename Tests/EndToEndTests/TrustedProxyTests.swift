@@ -112,7 +112,9 @@ struct TrustedProxyTests {
         #expect(environ["REMOTE_ADDR"] == "203.0.113.9")
     }
 
-    @Test("with --forwarded-headers forwarded, RFC 7239 Forwarded from a trusted peer sets the client, the scheme and the host")
+    @Test(
+        "with --forwarded-headers forwarded, RFC 7239 Forwarded from a trusted peer sets the client, the scheme and the host"
+    )
     func forwardedHeader() throws {
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"), arguments: ["--forwarded-headers", "forwarded"])

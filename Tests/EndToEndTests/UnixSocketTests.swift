@@ -9,15 +9,9 @@ import Testing
 struct UnixSocketTests {
     private let hello = BuildProducts.plugin("barebones")
 
-    private static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-unix-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
     @Test("a second server on the path of one that answers is refused in one line, and the first keeps serving")
     func liveServerKept() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("unix")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("app.sock").path
         let first = try ServerProcess(application: self.hello, arguments: ["--workers", "2", "--bind", "unix:\(path)"])
@@ -38,10 +32,11 @@ struct UnixSocketTests {
 
     @Test("the socket file of a server that was killed is replaced by the next server")
     func staleFileReplaced() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("unix")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("app.sock").path
-        let killed = try ServerProcess(application: self.hello, arguments: ["--workers", "0", "--bind", "unix:\(path)"])
+        let killed = try ServerProcess(
+            application: self.hello, arguments: ["--workers", "0", "--bind", "unix:\(path)"])
         killed.stop(signal: SIGKILL)
         #expect(FileManager.default.fileExists(atPath: path), "SIGKILL leaves the file behind")
         let next = try ServerProcess(application: self.hello, arguments: ["--bind", "unix:\(path)"])
@@ -52,7 +47,7 @@ struct UnixSocketTests {
 
     @Test("a socket in a folder that does not exist says so, and how to create it")
     func missingFolder() throws {
-        let directory = try Self.temporaryDirectory()
+        let directory = try TemporaryDirectory.make("unix")
         defer { try? FileManager.default.removeItem(at: directory) }
         let folder = directory.appendingPathComponent("myapp").path
         let result = try CommandResult.swiftserve(["--bind", "unix:\(folder)/app.sock", self.hello])

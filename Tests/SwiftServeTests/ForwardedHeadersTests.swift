@@ -16,7 +16,9 @@ struct ForwardedHeadersTests {
         return forwarded.resolve(trusting: try TrustedProxies(parsing: list, believing: fields))
     }
 
-    @Test("by default only X-Forwarded-For and X-Forwarded-Proto are believed: Forwarded and X-Forwarded-Host change nothing")
+    @Test(
+        "by default only X-Forwarded-For and X-Forwarded-Proto are believed: Forwarded and X-Forwarded-Host change nothing"
+    )
     func defaultFields() throws {
         let headers = [
             ("Forwarded", "for=7.7.7.7;proto=https;host=evil.example"), ("X-Forwarded-Host", "evil.example:1234"),
@@ -36,7 +38,8 @@ struct ForwardedHeadersTests {
         "--forwarded-headers parses names in any case, or none, and refuses others by name",
         arguments: [
             ("x-forwarded-for,x-forwarded-proto", ForwardedFields.default), ("none", ForwardedFields()),
-            ("", ForwardedFields()), (" Forwarded , X-Forwarded-Host ", ForwardedFields([.forwarded, .xForwardedHost])),
+            ("", ForwardedFields()),
+            (" Forwarded , X-Forwarded-Host ", ForwardedFields([.forwarded, .xForwardedHost])),
             ("forwarded,x-forwarded-for,x-forwarded-proto,x-forwarded-host", ForwardedFields.all),
         ])
     func parsing(list: String, fields: ForwardedFields) throws {
