@@ -64,8 +64,8 @@ enum ChildProcess {
 }
 
 /// A child process could not be started.
-public struct ChildProcessError: Error, CustomStringConvertible {
+struct ChildProcessError: Error, CustomStringConvertible {
     var reason: String
 
-    public var description: String { self.reason }
+    var description: String { self.reason }
 }

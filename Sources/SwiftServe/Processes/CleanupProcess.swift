@@ -15,11 +15,11 @@ import Glibc
 public enum CleanupProcess {
     /// The hidden option that makes this executable the cleanup process; repeated, each value
     /// names a file to remove: `pid:PID:PATH` or `socket:DEVICE:INODE:PATH`.
-    public static let option = "--remove-at-exit"
+    static let option = "--remove-at-exit"
 
     /// Starts the process that removes `pidFile` and the socket files of `sockets` when this
     /// process exits; does nothing when there is nothing to remove.
-    public static func start(pidFile: PidFile?, sockets: [ListenSocket]) throws(ChildProcessError) {
+    static func start(pidFile: PidFile?, sockets: [ListenSocket]) throws(ChildProcessError) {
         var files = pidFile.map { ["pid:\(getpid()):\($0.path)"] } ?? []
         for socket in sockets {
             guard let path = socket.createdPath, let file = socket.createdFile else { continue }

@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// as Gunicorn does (`prepare`): the master at start and before it passes on SIGUSR1, the one
 /// process of `--workers 0` before it switches. The workers then need no right to create files in
 /// the log's folder, which a root-owned `/var/log` folder does not give them.
-public final class AccessLog: @unchecked Sendable {
+final class AccessLog: @unchecked Sendable {
     /// Written and replaced only under `lock`.
     private var file: UnsafeMutablePointer<FILE>
     private let destination: String
@@ -34,7 +34,7 @@ public final class AccessLog: @unchecked Sendable {
 
     /// Creates the file `destination` names if it is missing, and gives it to `owner`'s user and
     /// group; standard output (`-`) needs nothing.
-    public static func prepare(_ destination: String, for owner: Privileges?) throws(AccessLogError) {
+    static func prepare(_ destination: String, for owner: Privileges?) throws(AccessLogError) {
         guard destination != "-" else { return }
         let descriptor = Glibc.open(destination, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
@@ -67,9 +67,9 @@ public final class AccessLog: @unchecked Sendable {
 }
 
 /// The access log file could not be opened.
-public struct AccessLogError: Error, CustomStringConvertible {
+struct AccessLogError: Error, CustomStringConvertible {
     var path: String
     var reason: String
 
-    public var description: String { "cannot open access log '\(self.path)': \(self.reason)" }
+    var description: String { "cannot open access log '\(self.path)': \(self.reason)" }
 }
