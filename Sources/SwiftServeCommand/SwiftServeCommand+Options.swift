@@ -33,8 +33,14 @@ extension SwiftServeCommand {
                 }
             }
         }
+        let fields: ForwardedFields
         do {
-            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps)
+            fields = try ForwardedFields(parsing: self.forwardedHeaders)
+        } catch {
+            throw UsageError(message: "malformed --forwarded-headers: \(error)")
+        }
+        do {
+            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps, believing: fields)
         } catch {
             throw UsageError(message: "malformed --forwarded-allow-ips: \(error)")
         }

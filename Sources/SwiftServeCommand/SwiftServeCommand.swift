@@ -50,10 +50,18 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Option(
         help: """
-            Peers whose Forwarded and X-Forwarded-* headers (and PROXY headers) are believed: addresses and \
+            Peers whose forwarding headers (--forwarded-headers) and PROXY headers are believed: addresses and \
             CIDR networks, comma-separated, or '*'. Unix-socket peers are always trusted.
             """)
     var forwardedAllowIps = "127.0.0.1,::1"
+
+    @Option(
+        help: """
+            The forwarding headers believed from those peers: some of forwarded, x-forwarded-for, x-forwarded-proto, \
+            x-forwarded-host, or none. Add one only when the proxy overwrites or clears it. \
+            (default: x-forwarded-for,x-forwarded-proto)
+            """)
+    var forwardedHeaders = ForwardedFields.default.description
 
     @Option(help: "Event-loop (I/O) threads, in each worker. (default: the cores, shared among the workers)")
     var threads: Int?
@@ -87,6 +95,9 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp(visibility: .private))
     var workerSockets: Int?
+
+    @Option(help: ArgumentHelp(visibility: .private))
+    var removeAtExit: [String] = []
 
     @Option(help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevel = .info
@@ -147,6 +158,9 @@ struct SwiftServeCommand: ParsableCommand {
             } catch {
                 Self.fail("\(error)", exitCode: 2)
             }
+        }
+        if !self.removeAtExit.isEmpty {
+            Glibc.exit(CleanupProcess.run(files: self.removeAtExit))
         }
         do {
             try Launcher.run(try self.launchOptions(), logger: logger)

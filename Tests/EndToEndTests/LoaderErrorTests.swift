@@ -108,6 +108,27 @@ struct LoaderErrorTests {
         try self.expectFailure(["\(library):no_handle"], status: 4, message: "handle is NULL")
     }
 
+    @Test("an application built by another Swift compiler than the server is refused, naming both")
+    func otherSwiftCompiler() throws {
+        // The compiler that built the server is the one that built the Swift examples beside it,
+        // which the server names when it loads one.
+        let swift = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0"])
+        let loaded = swift.log.firstMatch(of: /SSGI-Swift\/[0-9.]+, (Swift [^)]+)\)/)
+        #expect(swift.stop() == 0)
+        let compiler = try #require(loaded.map { String($0.1) }, "\(swift.log)")
+        let library = try CFixtures.brokenDescriptors.get()
+        for workers in ["0", "1"] {
+            try self.expectFailure(
+                ["--workers", workers, "\(library):other_swift"], status: 4,
+                message:
+                    "'\(library)' was built by Swift 5.10, but this server was built by \(compiler): build the application and the server with the same Swift toolchain (Swift has no stable ABI on Linux)"
+            )
+        }
+        // An application written in C names no Swift compiler, and is never refused for it.
+        let c = try ServerProcess(application: try CFixtures.hello.get())
+        #expect(c.stop() == 0)
+    }
+
     @Test("a descriptor with an unknown execution mode")
     func unknownExecution() throws {
         let library = try CFixtures.brokenDescriptors.get()

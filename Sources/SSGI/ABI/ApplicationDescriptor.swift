@@ -12,14 +12,17 @@ import Dispatch
 /// Builds the C descriptor an entry point returns, and the C functions the server calls through it.
 ///
 /// With `ServerCall.swift`, this is where the SDK crosses the C boundary.
-enum ApplicationDescriptor {
+package enum ApplicationDescriptor {
     /// The SDK's name and version, reported in the descriptor.
     static let sdkVersion = "SSGI-Swift/1.0.0"
 
-    /// The compiler that built this SDK (and so the application it is linked into).
-    static var compiler: String {
-        #if compiler(>=7.0)
-            "Swift 7 or later"
+    /// The compiler that built this SDK (and so the application it is linked into), as
+    /// `Swift MAJOR.MINOR`: what `#if compiler` can tell. A compiler newer than the newest this
+    /// SDK names says so, so that it never passes for that one. swiftserve compares it with the
+    /// compiler that built the server itself (SPEC.md §3.2).
+    package static var compiler: String {
+        #if compiler(>=6.4)
+            "Swift 6.4 or later"
         #elseif compiler(>=6.3)
             "Swift 6.3"
         #elseif compiler(>=6.2)

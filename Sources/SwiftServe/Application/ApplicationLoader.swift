@@ -1,5 +1,6 @@
 import CSSGI
 import Glibc
+import SSGI
 
 /// Opens an application's shared library, calls its entry point and checks the descriptor it
 /// returns, as `__import__` and `getattr` do for a WSGI `module:callable`.
@@ -70,7 +71,17 @@ public enum ApplicationLoader {
             throw .malformedDescriptor(
                 path: specifier.path, reason: "execution is \(app.execution), not one of the SSGI_EXECUTION_* values")
         }
+        // A Swift application shares this process's Swift runtime, which has no stable ABI on
+        // Linux: it must come from the same compiler. C, Rust or Zig applications name no Swift.
+        let compiler = app.compiler.map { String(cString: $0) } ?? ""
+        guard !compiler.hasPrefix(Self.swiftCompilerPrefix) || compiler == Self.compiler else {
+            throw .compilerMismatch(path: specifier.path, found: compiler, expected: Self.compiler)
+        }
     }
+
+    /// The compiler that built this server, as the SDK names it in a descriptor (`Swift 6.3`).
+    public static let compiler = ApplicationDescriptor.compiler
+    private static let swiftCompilerPrefix = "Swift "
 
     private static func lastError() -> String {
         guard let message = dlerror() else { return "unknown reason" }

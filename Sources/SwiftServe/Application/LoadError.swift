@@ -10,6 +10,7 @@ public enum LoadError: Error, Sendable, Hashable, CustomStringConvertible {
     case badMagic(symbol: String, path: String, found: UInt32, expected: UInt32)
     case abiMismatch(path: String, foundMajor: Int, foundMinor: Int, expectedMajor: Int, expectedMinor: Int)
     case malformedDescriptor(path: String, reason: String)
+    case compilerMismatch(path: String, found: String, expected: String)
     case startupFailed(application: String, reason: String)
 
     public var description: String {
@@ -36,6 +37,9 @@ public enum LoadError: Error, Sendable, Hashable, CustomStringConvertible {
                 "'\(path)' is built for SSGI ABI \(foundMajor).\(foundMinor), but this server speaks SSGI ABI \(expectedMajor).\(expectedMinor): rebuild the application against SSGI \(expectedMajor).x with minor version at most \(expectedMinor)"
         case .malformedDescriptor(let path, let reason):
             return "the SSGI descriptor of '\(path)' is malformed: \(reason)"
+        case .compilerMismatch(let path, let found, let expected):
+            return
+                "'\(path)' was built by \(found), but this server was built by \(expected): build the application and the server with the same Swift toolchain (Swift has no stable ABI on Linux)"
         case .startupFailed(let application, let reason):
             return "application '\(application)' failed to start: \(reason)"
         }

@@ -139,7 +139,7 @@ public enum ServerError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotBind(let target, let reason):
-            "cannot listen on \(target): \(reason): choose another --bind, or stop what holds it"
+            "cannot listen on \(target): \(reason)"
         }
     }
 }
