@@ -136,7 +136,8 @@ public final class Server: Sendable {
     ) -> ClientBootstrap {
         ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.allowRemoteHalfClosure, value: false)
+            // A client may close its sending side after its request and wait for the response.
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .channelInitializer { channel in
                 registry.add(channel)

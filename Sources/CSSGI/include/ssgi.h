@@ -118,9 +118,11 @@ enum {
     SSGI_E_NOT_STARTED = -6,
     /** The request was already finished; the call handle is no longer valid. */
     SSGI_E_FINISHED = -7,
-    /** The client went away: stop producing the response and call finish. */
+    /** The connection is gone (reset, a write failed, or the server closed it): stop producing the
+        response and call finish. */
     SSGI_E_DISCONNECTED = -8,
-    /** The request body did not arrive intact (malformed chunking, cut short, too slow). */
+    /** The request body did not arrive intact: malformed chunking or trailers, ended by the
+        client's close or half-close before its last byte, or slower than the server allows. */
     SSGI_E_BAD_BODY = -9,
     /** The application wrote more bytes than the Content-Length it declared. */
     SSGI_E_TOO_MUCH_BODY = -10,
@@ -143,26 +145,34 @@ typedef struct ssgi_call ssgi_call;
 
 /**
  * Called when bytes handed to `write` have been accepted and more may follow.
- * `status` is SSGI_OK or SSGI_E_DISCONNECTED. Called exactly once per `write`
- * that passed a non-NULL callback, before the request's cleanup, on the
- * connection's I/O thread, possibly before `write` returns.
+ * `status` is SSGI_OK, or SSGI_E_DISCONNECTED when the client went away first.
+ * Called exactly once per `write` that passed a non-NULL callback, before the
+ * request's cleanup, on the connection's I/O thread, possibly before `write`
+ * returns.
  */
 typedef void (*ssgi_write_done)(void *context, int32_t status);
 
 /**
  * Delivers request body bytes in answer to `read`. `bytes` is valid only during
  * the callback. A call with `bytes.length == 0` and `status == SSGI_OK` is the
- * end of the body. `status` is negative (SSGI_E_DISCONNECTED, SSGI_E_BAD_BODY)
- * when the body cannot be read. Called exactly once per `read`, on the
- * connection's I/O thread, possibly before `read` returns.
+ * end of the body. Otherwise `status` is negative and `bytes` empty:
+ * SSGI_E_BAD_BODY (the body did not arrive intact; later reads say so again),
+ * SSGI_E_DISCONNECTED (the connection is gone before the body's end), or
+ * SSGI_E_FINISHED (`finish` was called while the read was outstanding). The
+ * bytes that arrived before a fault are delivered first: which status a read
+ * gets never depends on when or from which thread it was called. Called
+ * exactly once per `read`, on the connection's I/O thread, possibly before
+ * `read` returns.
  */
 typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
 
 /**
  * Called once the server is done with the request: the response was delivered,
  * or abandoned because the client went away or the application failed. `status`
- * is SSGI_OK when the whole response reached the socket. This is where the
- * application releases what it kept for the request (PEP 3333's close()).
+ * is SSGI_OK when the whole response reached the socket, else negative
+ * (swiftserve: SSGI_E_DISCONNECTED; treat any negative value as "not
+ * delivered"). This is where the application releases what it kept for the
+ * request (PEP 3333's close()).
  */
 typedef void (*ssgi_cleanup)(void *context, int32_t status);
 
@@ -192,9 +202,11 @@ typedef struct ssgi_server_ops {
     int32_t (*write)(ssgi_call *call, ssgi_bytes bytes, ssgi_write_done done, void *done_context);
 
     /**
-     * Asks for up to `max_length` bytes of the request body (0 means the
-     * server's choice). `done` is called once with the bytes. One read at a time
-     * per request. On the first read of a request that sent
+     * Asks for up to `max_length` bytes of the request body; 0 lets the server
+     * choose, and then a piece is at most 65536 bytes. `done` must not be NULL.
+     * Returns SSGI_OK, and then `done` is called exactly once with the bytes or a
+     * failure (see ssgi_read_done), or SSGI_E_FINISHED, and then it is not. One
+     * read at a time per request. On the first read of a request that sent
      * "Expect: 100-continue" the server sends "100 Continue".
      */
     int32_t (*read)(ssgi_call *call, size_t max_length, ssgi_read_done done, void *done_context);
