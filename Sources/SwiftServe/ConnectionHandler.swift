@@ -519,9 +519,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.keepAlive = false
         self.closeRequested = true
         if request.framing == nil {
+            self.logger.error("application failed before the response to \(request.requestLine) started: answered 500")
             request.statusCode = HTTPStatus.internalServerError.code
             var buffer = context.channel.allocator.buffer(capacity: 256)
-            ResponseEncoder.writeErrorResponse(
+            request.bodyBytesSent = ResponseEncoder.writeErrorResponse(
                 .internalServerError, toHead: request.isHeadRequest, date: self.serverHeaders.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
@@ -692,15 +693,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context = self.context, self.isActive else { return }
         self.closeRequested = true
         var buffer = context.channel.allocator.buffer(capacity: 256)
-        ResponseEncoder.writeErrorResponse(
+        let bodyBytes = ResponseEncoder.writeErrorResponse(
             status, toHead: toHead, date: self.serverHeaders.imfFixdate(),
             serverSoftware: self.server.configuration.serverSoftware,
             into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
             remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
-            status: status.code,
-            bytes: 0)
+            status: status.code, bytes: bodyBytes)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         self.close()
     }

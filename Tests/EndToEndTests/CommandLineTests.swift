@@ -164,6 +164,23 @@ struct CommandLineTests {
             log.split(separator: "\n").contains { $0.range(of: pattern, options: .regularExpression) != nil }, "\(log)")
     }
 
+    @Test("the access log counts the body bytes of the server's own responses")
+    func accessLogServerResponses() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftserve-access-own-\(getpid()).log")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("faults"), arguments: ["--access-log", file.path])
+        #expect(try server.request("GET", "/throw").status == 500)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")
+        #expect(try client.readResponse().status == 400)
+        #expect(server.stop() == 0)
+        let log = try String(contentsOf: file, encoding: .utf8)
+        #expect(log.contains("\"GET /throw HTTP/1.1\" 500 22\n"), "\(log)")
+        #expect(log.contains("\" 400 12\n"), "\(log)")
+    }
+
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")
     func gracefulStop() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("echo"))

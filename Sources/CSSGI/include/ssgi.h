@@ -105,16 +105,19 @@ enum {
     SSGI_OK = 0,
     /** start_response was already called, and this call did not carry error information. */
     SSGI_E_ALREADY_STARTED = -1,
-    /** start_response with error information came after the headers were sent. */
+    /** start_response with error information came after the head was committed: after the first
+        non-empty write, even if the server has not sent any of it yet. */
     SSGI_E_HEADERS_SENT = -2,
     /** The status is not "NNN Reason": three digits 100-999, one space, and a reason (possibly
         empty) without control characters other than tab. */
     SSGI_E_INVALID_STATUS = -3,
-    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab, or Content-Length is not a decimal number. */
+    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab,
+        or a Content-Length is not a decimal number, differs from another, or is on a 1xx or 204. */
     SSGI_E_INVALID_HEADER = -4,
     /** A hop-by-hop header (Connection, Keep-Alive, Transfer-Encoding, ...) was given. */
     SSGI_E_HOP_BY_HOP = -5,
-    /** write or finish came before start_response. */
+    /** write came before start_response; or finish with SSGI_FINISH_OK came without a started
+        response, which still ends the request (the client gets a 500). */
     SSGI_E_NOT_STARTED = -6,
     /** The request was already finished; the call handle is no longer valid. */
     SSGI_E_FINISHED = -7,
@@ -183,10 +186,14 @@ typedef struct ssgi_server_ops {
 
     /**
      * Begins the response: `status` is "NNN Reason". The server copies status and
-     * headers. Returns SSGI_OK or a negative code (the response is then not
-     * started). May be called again only with `has_error_info` set, and only
-     * while no byte of the response has been sent (before the first non-empty
-     * `write` or `finish`); the new status and headers then replace the old.
+     * headers. Returns SSGI_OK, or a negative code and then nothing changed:
+     * SSGI_E_INVALID_STATUS, SSGI_E_INVALID_HEADER, SSGI_E_HOP_BY_HOP (the
+     * arguments break a rule), SSGI_E_ALREADY_STARTED (a second call without
+     * error information), SSGI_E_HEADERS_SENT (with error information, after the
+     * head was committed) or SSGI_E_FINISHED. May be called again only with
+     * `has_error_info` set, and only before the head is committed: before the
+     * first non-empty `write` (or `finish`), whether or not the server has sent
+     * anything yet; the new status and headers then replace the old.
      */
     int32_t (*start_response)(
         ssgi_call *call, ssgi_bytes status, const ssgi_header *headers, size_t header_count,
@@ -196,8 +203,10 @@ typedef struct ssgi_server_ops {
      * Sends body bytes; the server copies them before returning. `done` (may be
      * NULL) is called when the server can take more: an application streaming
      * a large body waits for it before writing again, which is how back-pressure
-     * reaches it. Returns SSGI_OK or a negative code, in which case `done` is
-     * not called.
+     * reaches it. Returns SSGI_OK, or a negative code and then `done` is not
+     * called: SSGI_E_NOT_STARTED, SSGI_E_TOO_MUCH_BODY (past the declared
+     * Content-Length; none of the bytes is sent), SSGI_E_DISCONNECTED or
+     * SSGI_E_FINISHED.
      */
     int32_t (*write)(ssgi_call *call, ssgi_bytes bytes, ssgi_write_done done, void *done_context);
 
@@ -214,8 +223,11 @@ typedef struct ssgi_server_ops {
     /**
      * Ends the request: `outcome` is SSGI_FINISH_OK or SSGI_FINISH_ERROR.
      * `cleanup` (may be NULL) is called once when the server is done with the
-     * request. After `finish` the call handle and the request are invalid.
-     * Exactly one `finish` per `handle`.
+     * request. Returns SSGI_OK; or SSGI_E_NOT_STARTED for SSGI_FINISH_OK without
+     * a started response, which still ends the request, with a 500; or
+     * SSGI_E_FINISHED when the server can tell the request was already finished,
+     * the only result that ends nothing. After `finish` the call handle and the
+     * request are invalid. Exactly one `finish` per `handle`.
      */
     int32_t (*finish)(ssgi_call *call, int32_t outcome, ssgi_cleanup cleanup, void *cleanup_context);
 
