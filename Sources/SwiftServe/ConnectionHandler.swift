@@ -262,7 +262,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let request = self.arena.fill(environment)
         let call = RequestCall(
             connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: self.arena,
-            logger: self.logger)
+            logger: self.logger, method: head.method.rawValue, target: head.uri)
         let inFlight = InFlightRequest(call: call, head: head)
         inFlight.remoteAddr = environment.remoteAddr
         inFlight.bodyLength = environment.bodyLength

@@ -18,6 +18,9 @@ final class RequestCall: @unchecked Sendable {
     let arena: RequestArena
     private let connection: NIOLoopBound<ConnectionHandler>
     private let logger: Logger
+    /// The request's method and target, which tag the lines the application logs.
+    private let method: String
+    private let target: String
     private let state = Mutex(State())
 
     /// What the application has done so far, as the rules see it.
@@ -34,13 +37,15 @@ final class RequestCall: @unchecked Sendable {
 
     init(
         connection: ConnectionHandler, eventLoop: any EventLoop, allocator: ByteBufferAllocator,
-        arena: RequestArena, logger: Logger
+        arena: RequestArena, logger: Logger, method: String, target: String
     ) {
         self.connection = NIOLoopBound(connection, eventLoop: eventLoop)
         self.eventLoop = eventLoop
         self.allocator = allocator
         self.arena = arena
         self.logger = logger
+        self.method = method
+        self.target = target
     }
 
     func startResponse(_ head: ResponseHead, replacing: Bool) -> Int32 {
@@ -124,8 +129,11 @@ final class RequestCall: @unchecked Sendable {
         return result
     }
 
+    /// Logs a line for the application (`log_error`), tagged with the peer and the request.
     func logError(_ message: String) {
-        self.logger.error("\(message)")
+        var logger = self.logger
+        logger[metadataKey: "request"] = "\(self.method) \(self.target)"
+        logger.error("\(message)")
     }
 
     /// Called on the event loop when the client went away: later writes are refused at once.

@@ -66,7 +66,7 @@ public final class Server: Sendable {
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         defer { self.application.shutdown() }
         self.logger.info(
-            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
+            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler), execution: \(self.application.execution))"
         )
         if self.application.isValidated {
             self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")

@@ -232,8 +232,9 @@ typedef struct ssgi_server_ops {
     int32_t (*finish)(ssgi_call *call, int32_t outcome, ssgi_cleanup cleanup, void *cleanup_context);
 
     /**
-     * Writes one message to the server's error log (`ssgi.errors`). `call` may
-     * be NULL for messages outside a request (startup, background work).
+     * Writes one message to the server's error log (`ssgi.errors`), at error
+     * level; with a call, the server tags it with the request. `call` may be NULL
+     * for messages outside a request (startup, background work).
      */
     void (*log_error)(ssgi_call *call, ssgi_bytes message);
 } ssgi_server_ops;
@@ -246,9 +247,10 @@ typedef struct ssgi_server_ops {
 enum {
     /** On the I/O thread that called `handle`: non-blocking code only. */
     SSGI_EXECUTION_INLINE = 0,
-    /** On Swift concurrency's (or the application's own) executor. */
+    /** Code that never blocks, on Swift concurrency or threads of the application's own (its
+        event loops), and possibly inside `handle` and the callbacks. */
     SSGI_EXECUTION_CONCURRENT = 1,
-    /** On a pool of threads where blocking is allowed. */
+    /** On a pool of threads the application owns, where its code may block. */
     SSGI_EXECUTION_THREAD_POOL = 2,
 };
 
