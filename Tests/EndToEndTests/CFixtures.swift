@@ -10,6 +10,10 @@ enum CFixtures {
     /// The compiled `hello.c`: an SSGI application written in C.
     static let hello: Result<String, CompileError> = compile("hello")
 
+    /// The compiled `probe.c`: reports in the server's log what the operations returned and what
+    /// its reads were told, run inline (`inline_app`) or on threads of its own (`thread_pool_app`).
+    static let probe: Result<String, CompileError> = compile("probe")
+
     /// The compiled `broken_descriptors.c`: entry points the loader must refuse.
     static let brokenDescriptors: Result<String, CompileError> = compile("broken_descriptors")
 
@@ -41,7 +45,7 @@ enum CFixtures {
         do {
             let result = try CommandResult.run(
                 "/usr/bin/env",
-                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror"] + kind
+                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-pthread"] + kind
                     + defines.map { "-D\($0)" }
                     + ["-I", include, source, "-o", path])
             guard result.status == 0 else {

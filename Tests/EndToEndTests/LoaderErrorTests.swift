@@ -40,6 +40,12 @@ struct LoaderErrorTests {
     func missingFile() throws {
         try self.expectFailure(
             ["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
+        // Nothing says the library is Swift: the hint fits any language.
+        let result = try CommandResult.swiftserve(["/nonexistent/libnothing.so:app"])
+        #expect(!result.standardError.contains("swift build"), "\(result.standardError)")
+        // Under SwiftPM's build folder, it is.
+        let swift = try CommandResult.swiftserve(["/nonexistent/.build/release/libnothing.so:app"])
+        #expect(swift.standardError.contains("(swift build)"), "\(swift.standardError)")
     }
 
     @Test("a file that is not a shared library, with the loader's reason")
@@ -49,6 +55,8 @@ struct LoaderErrorTests {
         try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
         let result = try CommandResult.swiftserve(["\(file.path):app"])
         #expect(result.standardError.contains("invalid ELF header") || result.standardError.contains("file too short"))
+        #expect(result.standardError.contains("build it as a shared library"), "\(result.standardError)")
+        #expect(!result.standardError.contains(".dynamic library product"), "\(result.standardError)")
     }
 
     @Test("with several workers, the first loader message stops the server and no worker is started again")
@@ -65,11 +73,17 @@ struct LoaderErrorTests {
         #expect(started.count == 3, "\(result.standardError)")
     }
 
-    @Test("a missing symbol is named")
+    @Test("a missing symbol is named, with the way to export one in the library's language")
     func missingSymbol() throws {
         try self.expectFailure(
             [BuildProducts.plugin("barebones") + ":no_such_entry"], status: 4,
-            message: "exports no symbol 'no_such_entry'")
+            message: "exports no symbol 'no_such_entry': name an entry point declared with @_cdecl(\"no_such_entry\")")
+        let library = try CFixtures.probe.get()
+        try self.expectFailure(["\(library):no_such_entry"], status: 4, message: "exports no symbol 'no_such_entry'")
+        let result = try CommandResult.swiftserve(["\(library):no_such_entry"])
+        #expect(!result.standardError.contains("@_cdecl"), "\(result.standardError)")
+        #expect(result.standardError.contains("#[no_mangle]"), "\(result.standardError)")
+        #expect(result.standardError.contains("extern \"C\""), "\(result.standardError)")
     }
 
     @Test("an entry point that returns NULL")

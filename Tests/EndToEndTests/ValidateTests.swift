@@ -68,6 +68,7 @@ struct ValidateTests {
             ("/no-content-with-body", "[no body on 1xx, 204 and 304]"),
             ("/bad-status", "[start_response status]"),
             ("/hop-by-hop", "[start_response hop-by-hop header]"),
+            ("/length-on-204", "[Content-Length]"),
         ])
     func brokenApplicationCaught(path: String, rule: String) throws {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"), arguments: ["--validate"])
@@ -76,6 +77,20 @@ struct ValidateTests {
         try client.send("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse().status == 500)
         #expect(server.waitForLog("SSGI validation failed \(rule)"), "\(server.log)")
+    }
+
+    @Test(
+        "a C application's Content-Length on a 204 is refused with SSGI_E_INVALID_HEADER and reported under its own rule"
+    )
+    func contentLengthOn204() throws {
+        let server = try ServerProcess(
+            application: "\(try CFixtures.probe.get()):inline_app", arguments: ["--validate"])
+        defer { server.stop() }
+        #expect(try server.request("GET", "/length-on-204").status == 500)
+        #expect(server.waitForLog("SSGI validation failed [Content-Length]"), "\(server.log)")
+        #expect(server.log.contains("a 204 response must not have a Content-Length"), "\(server.log)")
+        #expect(server.log.contains("probe: start_response of a 204 with Content-Length returned -4"), "\(server.log)")
+        #expect(!server.log.contains("not a token"), "\(server.log)")
     }
 
     @Test("a body shorter than its Content-Length is caught after the head went out: the connection is cut")

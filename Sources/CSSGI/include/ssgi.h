@@ -105,22 +105,27 @@ enum {
     SSGI_OK = 0,
     /** start_response was already called, and this call did not carry error information. */
     SSGI_E_ALREADY_STARTED = -1,
-    /** start_response with error information came after the headers were sent. */
+    /** start_response with error information came after the head was committed: after the first
+        non-empty write, even if the server has not sent any of it yet. */
     SSGI_E_HEADERS_SENT = -2,
     /** The status is not "NNN Reason": three digits 100-999, one space, and a reason (possibly
         empty) without control characters other than tab. */
     SSGI_E_INVALID_STATUS = -3,
-    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab, or Content-Length is not a decimal number. */
+    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab,
+        or a Content-Length is not a decimal number, differs from another, or is on a 1xx or 204. */
     SSGI_E_INVALID_HEADER = -4,
     /** A hop-by-hop header (Connection, Keep-Alive, Transfer-Encoding, ...) was given. */
     SSGI_E_HOP_BY_HOP = -5,
-    /** write or finish came before start_response. */
+    /** write came before start_response; or finish with SSGI_FINISH_OK came without a started
+        response, which still ends the request (the client gets a 500). */
     SSGI_E_NOT_STARTED = -6,
     /** The request was already finished; the call handle is no longer valid. */
     SSGI_E_FINISHED = -7,
-    /** The client went away: stop producing the response and call finish. */
+    /** The connection is gone (reset, a write failed, or the server closed it): stop producing the
+        response and call finish. */
     SSGI_E_DISCONNECTED = -8,
-    /** The request body did not arrive intact (malformed chunking, cut short, too slow). */
+    /** The request body did not arrive intact: malformed chunking or trailers, ended by the
+        client's close or half-close before its last byte, or slower than the server allows. */
     SSGI_E_BAD_BODY = -9,
     /** The application wrote more bytes than the Content-Length it declared. */
     SSGI_E_TOO_MUCH_BODY = -10,
@@ -143,26 +148,34 @@ typedef struct ssgi_call ssgi_call;
 
 /**
  * Called when bytes handed to `write` have been accepted and more may follow.
- * `status` is SSGI_OK or SSGI_E_DISCONNECTED. Called exactly once per `write`
- * that passed a non-NULL callback, before the request's cleanup, on the
- * connection's I/O thread, possibly before `write` returns.
+ * `status` is SSGI_OK, or SSGI_E_DISCONNECTED when the client went away first.
+ * Called exactly once per `write` that passed a non-NULL callback, before the
+ * request's cleanup, on the connection's I/O thread, possibly before `write`
+ * returns.
  */
 typedef void (*ssgi_write_done)(void *context, int32_t status);
 
 /**
  * Delivers request body bytes in answer to `read`. `bytes` is valid only during
  * the callback. A call with `bytes.length == 0` and `status == SSGI_OK` is the
- * end of the body. `status` is negative (SSGI_E_DISCONNECTED, SSGI_E_BAD_BODY)
- * when the body cannot be read. Called exactly once per `read`, on the
- * connection's I/O thread, possibly before `read` returns.
+ * end of the body. Otherwise `status` is negative and `bytes` empty:
+ * SSGI_E_BAD_BODY (the body did not arrive intact; later reads say so again),
+ * SSGI_E_DISCONNECTED (the connection is gone before the body's end), or
+ * SSGI_E_FINISHED (`finish` was called while the read was outstanding). The
+ * bytes that arrived before a fault are delivered first: which status a read
+ * gets never depends on when or from which thread it was called. Called
+ * exactly once per `read`, on the connection's I/O thread, possibly before
+ * `read` returns.
  */
 typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
 
 /**
  * Called once the server is done with the request: the response was delivered,
  * or abandoned because the client went away or the application failed. `status`
- * is SSGI_OK when the whole response reached the socket. This is where the
- * application releases what it kept for the request (PEP 3333's close()).
+ * is SSGI_OK when the whole response reached the socket, else negative
+ * (swiftserve: SSGI_E_DISCONNECTED; treat any negative value as "not
+ * delivered"). This is where the application releases what it kept for the
+ * request (PEP 3333's close()).
  */
 typedef void (*ssgi_cleanup)(void *context, int32_t status);
 
@@ -173,10 +186,14 @@ typedef struct ssgi_server_ops {
 
     /**
      * Begins the response: `status` is "NNN Reason". The server copies status and
-     * headers. Returns SSGI_OK or a negative code (the response is then not
-     * started). May be called again only with `has_error_info` set, and only
-     * while no byte of the response has been sent (before the first non-empty
-     * `write` or `finish`); the new status and headers then replace the old.
+     * headers. Returns SSGI_OK, or a negative code and then nothing changed:
+     * SSGI_E_INVALID_STATUS, SSGI_E_INVALID_HEADER, SSGI_E_HOP_BY_HOP (the
+     * arguments break a rule), SSGI_E_ALREADY_STARTED (a second call without
+     * error information), SSGI_E_HEADERS_SENT (with error information, after the
+     * head was committed) or SSGI_E_FINISHED. May be called again only with
+     * `has_error_info` set, and only before the head is committed: before the
+     * first non-empty `write` (or `finish`), whether or not the server has sent
+     * anything yet; the new status and headers then replace the old.
      */
     int32_t (*start_response)(
         ssgi_call *call, ssgi_bytes status, const ssgi_header *headers, size_t header_count,
@@ -186,15 +203,19 @@ typedef struct ssgi_server_ops {
      * Sends body bytes; the server copies them before returning. `done` (may be
      * NULL) is called when the server can take more: an application streaming
      * a large body waits for it before writing again, which is how back-pressure
-     * reaches it. Returns SSGI_OK or a negative code, in which case `done` is
-     * not called.
+     * reaches it. Returns SSGI_OK, or a negative code and then `done` is not
+     * called: SSGI_E_NOT_STARTED, SSGI_E_TOO_MUCH_BODY (past the declared
+     * Content-Length; none of the bytes is sent), SSGI_E_DISCONNECTED or
+     * SSGI_E_FINISHED.
      */
     int32_t (*write)(ssgi_call *call, ssgi_bytes bytes, ssgi_write_done done, void *done_context);
 
     /**
-     * Asks for up to `max_length` bytes of the request body (0 means the
-     * server's choice). `done` is called once with the bytes. One read at a time
-     * per request. On the first read of a request that sent
+     * Asks for up to `max_length` bytes of the request body; 0 lets the server
+     * choose, and then a piece is at most 65536 bytes. `done` must not be NULL.
+     * Returns SSGI_OK, and then `done` is called exactly once with the bytes or a
+     * failure (see ssgi_read_done), or SSGI_E_FINISHED, and then it is not. One
+     * read at a time per request. On the first read of a request that sent
      * "Expect: 100-continue" the server sends "100 Continue".
      */
     int32_t (*read)(ssgi_call *call, size_t max_length, ssgi_read_done done, void *done_context);
@@ -202,14 +223,18 @@ typedef struct ssgi_server_ops {
     /**
      * Ends the request: `outcome` is SSGI_FINISH_OK or SSGI_FINISH_ERROR.
      * `cleanup` (may be NULL) is called once when the server is done with the
-     * request. After `finish` the call handle and the request are invalid.
-     * Exactly one `finish` per `handle`.
+     * request. Returns SSGI_OK; or SSGI_E_NOT_STARTED for SSGI_FINISH_OK without
+     * a started response, which still ends the request, with a 500; or
+     * SSGI_E_FINISHED when the server can tell the request was already finished,
+     * the only result that ends nothing. After `finish` the call handle and the
+     * request are invalid. Exactly one `finish` per `handle`.
      */
     int32_t (*finish)(ssgi_call *call, int32_t outcome, ssgi_cleanup cleanup, void *cleanup_context);
 
     /**
-     * Writes one message to the server's error log (`ssgi.errors`). `call` may
-     * be NULL for messages outside a request (startup, background work).
+     * Writes one message to the server's error log (`ssgi.errors`), at error
+     * level; with a call, the server tags it with the request. `call` may be NULL
+     * for messages outside a request (startup, background work).
      */
     void (*log_error)(ssgi_call *call, ssgi_bytes message);
 } ssgi_server_ops;
@@ -222,9 +247,10 @@ typedef struct ssgi_server_ops {
 enum {
     /** On the I/O thread that called `handle`: non-blocking code only. */
     SSGI_EXECUTION_INLINE = 0,
-    /** On Swift concurrency's (or the application's own) executor. */
+    /** Code that never blocks, on Swift concurrency or threads of the application's own (its
+        event loops), and possibly inside `handle` and the callbacks. */
     SSGI_EXECUTION_CONCURRENT = 1,
-    /** On a pool of threads where blocking is allowed. */
+    /** On a pool of threads the application owns, where its code may block. */
     SSGI_EXECUTION_THREAD_POOL = 2,
 };
 

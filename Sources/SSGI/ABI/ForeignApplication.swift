@@ -1,6 +1,14 @@
 import CSSGI
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An SSGI application reached through its C descriptor, callable from Swift as an
 /// `AsyncApplication`: how middleware such as the validator wraps an application loaded from a
 /// shared library, whatever language it was written in.
@@ -15,6 +23,12 @@ public struct ForeignApplication: @unchecked Sendable {
     /// Wraps the descriptor an entry point returned; it must live as long as the process.
     public init(descriptor: UnsafeRawPointer) {
         self.descriptor = descriptor.assumingMemoryBound(to: ssgi_app.self)
+    }
+
+    /// Sends what foreign applications log without a request (`log_error` with a NULL call: at
+    /// `finish`'s return, from background work) to `errors`; until then it goes to standard error.
+    public static func logMessagesWithoutRequest(to errors: ErrorStream) {
+        messagesWithoutRequest.withLock { $0 = errors }
     }
 
     /// The application as an `AsyncApplication`.
@@ -39,8 +53,17 @@ private final class ForeignCall: @unchecked Sendable {
     private let sink: AsyncStream<Event>.Continuation
     /// Consumed by one task at a time: first `run`, then the body it returns.
     private var iterator: AsyncStream<Event>.Iterator
-    /// What the application has done, as its operations report it.
-    private let state = Mutex<(started: Bool, finished: Bool, cleanup: ForeignCleanup?)>((false, false, nil))
+    /// What the application has done, as its operations report it: the state the rules of
+    /// docs/SPEC.md §7-§9 are checked against, so that each operation returns what a server's would.
+    private struct State {
+        var started = false
+        /// A non-empty write or finish came: the head can no longer be replaced (§7.4).
+        var committed = false
+        var finished = false
+        var cleanup: ForeignCleanup?
+    }
+
+    private let state = Mutex(State())
 
     init(environ: Environ) {
         self.environ = environ
@@ -90,22 +113,31 @@ private final class ForeignCall: @unchecked Sendable {
 
     // The operations, called by the foreign application from any thread.
 
+    /// Returns what a server returns for the call. A refused call changes nothing here, but it is
+    /// passed on all the same, so that a validator above names the rule it broke.
     func startResponse(status: String, headers: [HTTPHeader], hasErrorInfo: Bool) -> Int32 {
-        let refusal: Int32? = self.state.withLock { state in
+        let violation = ResponseHeadViolation.find(status: status, headers: headers)
+        let result: Int32 = self.state.withLock { state in
             if state.finished { return Int32(SSGI_E_FINISHED) }
-            if state.started, !hasErrorInfo { return Int32(SSGI_E_ALREADY_STARTED) }
+            if let violation { return violation.code }
+            if state.started {
+                if !hasErrorInfo { return Int32(SSGI_E_ALREADY_STARTED) }
+                if state.committed { return Int32(SSGI_E_HEADERS_SENT) }
+            }
             state.started = true
-            return nil
+            return Int32(SSGI_OK)
         }
-        if let refusal { return refusal }
-        self.sink.yield(.start(status: status, headers: headers, hasErrorInfo: hasErrorInfo))
-        return Int32(SSGI_OK)
+        if result != SSGI_E_FINISHED {
+            self.sink.yield(.start(status: status, headers: headers, hasErrorInfo: hasErrorInfo))
+        }
+        return result
     }
 
     func write(_ bytes: [UInt8], completion: ForeignCompletion?) -> Int32 {
         let refusal: Int32? = self.state.withLock { state in
             if state.finished { return Int32(SSGI_E_FINISHED) }
             if !state.started { return Int32(SSGI_E_NOT_STARTED) }
+            if !bytes.isEmpty { state.committed = true }
             return nil
         }
         if let refusal { return refusal }
@@ -113,18 +145,20 @@ private final class ForeignCall: @unchecked Sendable {
         return Int32(SSGI_OK)
     }
 
+    /// Ends the request, as a server's `finish` does: an OK outcome without a started response
+    /// returns `SSGI_E_NOT_STARTED` and still ends it (§9.1).
     func finish(failed: Bool, cleanup: ForeignCleanup?) -> Int32 {
-        let alreadyFinished = self.state.withLock { state in
-            defer {
-                state.finished = true
-                if state.cleanup == nil { state.cleanup = cleanup }
-            }
-            return state.finished
+        let result: Int32 = self.state.withLock { state in
+            if state.finished { return Int32(SSGI_E_FINISHED) }
+            state.finished = true
+            state.committed = true
+            state.cleanup = cleanup
+            return failed || state.started ? Int32(SSGI_OK) : Int32(SSGI_E_NOT_STARTED)
         }
-        if alreadyFinished { return Int32(SSGI_E_FINISHED) }
+        if result == SSGI_E_FINISHED { return result }
         self.sink.yield(.finish(failed: failed))
         self.sink.finish()
-        return Int32(SSGI_OK)
+        return result
     }
 }
 
@@ -214,6 +248,9 @@ private final class ForeignRequest {
     }
 }
 
+/// Where `log_error` with a NULL call goes (`ForeignApplication.logMessagesWithoutRequest(to:)`).
+private let messagesWithoutRequest = Mutex<ErrorStream?>(nil)
+
 /// The operations table handed to foreign applications.
 private enum ForeignOperations {
     nonisolated(unsafe) static let table: UnsafePointer<ssgi_server_ops> = {
@@ -254,11 +291,19 @@ private enum ForeignOperations {
                     let status = unmanaged.takeUnretainedValue().finish(
                         failed: outcome != Int32(SSGI_FINISH_OK),
                         cleanup: cleanup.map { ForeignCleanup(function: $0, context: context) })
-                    if status == SSGI_OK { unmanaged.release() }
+                    // Every finish but a second one ends the request and releases its handle.
+                    if status != SSGI_E_FINISHED { unmanaged.release() }
                     return status
                 },
                 log_error: { handle, message in
-                    if let handle { call(handle).environ.errors.write(message.string) }
+                    if let handle {
+                        call(handle).environ.errors.write(message.string)
+                    } else if let errors = messagesWithoutRequest.withLock({ $0 }) {
+                        errors.write(message.string)
+                    } else {
+                        var line = message.string + "\n"
+                        line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+                    }
                 }))
         return UnsafePointer(table)
     }()

@@ -209,28 +209,16 @@ private final class ValidatedResponse: Sendable {
                 return ValidationError(.errorInfoAfterOutput, "startResponse with errorInfo after body bytes were sent")
             }
         }
-        guard let code = ResponseRules.statusCode(status.utf8) else {
-            return ValidationError(.status, "status '\(status)' is not \"NNN Reason\"")
+        // What a server refuses, each under the rule it breaks.
+        if let violation = ResponseHeadViolation.find(status: status, headers: headers) {
+            return ValidationError(violation.rule, violation.description)
         }
+        let code = ResponseRules.statusCode(status.utf8) ?? 0
         var contentType: String?
         var declaredLength: Int?
         for (name, value) in headers {
-            guard ResponseRules.isHeaderName(name.utf8) else {
-                return ValidationError(.headerName, "header name '\(name)' is not a token")
-            }
-            guard ResponseRules.isHeaderValue(value.utf8) else {
-                return ValidationError(.headerValue, "the value of header '\(name)' holds a control character")
-            }
-            guard !ResponseRules.isHopByHop(name.utf8) else {
-                return ValidationError(.hopByHop, "'\(name)' is a hop-by-hop header, which belongs to the server")
-            }
             if ASCII.equalsIgnoringCase(name.utf8, "content-type") { contentType = value }
-            if ASCII.equalsIgnoringCase(name.utf8, "content-length") {
-                guard let length = Int(value), length >= 0, value.allSatisfy(\.isASCIIDigit) else {
-                    return ValidationError(.contentLength, "Content-Length '\(value)' is not a number")
-                }
-                declaredLength = length
-            }
+            if ASCII.equalsIgnoringCase(name.utf8, "content-length") { declaredLength = Int(value) }
         }
         let mayHaveBody = ResponseRules.allowsBody(status: code)
         if mayHaveBody, contentType == nil {
@@ -269,4 +257,17 @@ private final class CleanupWitness: Sendable {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}
+
+extension ResponseHeadViolation {
+    /// The validator's name for the rule.
+    fileprivate var rule: ValidationError.Rule {
+        switch self {
+        case .status: .status
+        case .headerName: .headerName
+        case .headerValue: .headerValue
+        case .hopByHop: .hopByHop
+        case .contentLength, .conflictingContentLengths, .contentLengthNotAllowed: .contentLength
+        }
+    }
 }

@@ -16,14 +16,17 @@ public enum ApplicationLoader {
     public static func load(_ specifier: ApplicationSpecifier) throws(LoadError) -> LoadedApplication {
         let path = specifier.path
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path) }
+        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path, swift: Self.isSwiftPMProduct(path)) }
         // A path without a slash would make dlopen search the library path instead of this folder.
         let openPath = path.contains("/") ? path : "./" + path
         guard let handle = dlopen(openPath, RTLD_NOW | RTLD_LOCAL) else {
-            throw .notASharedLibrary(path: path, reason: Self.lastError())
+            let reason = Self.lastError()
+            throw .notASharedLibrary(
+                path: path, reason: reason, swift: Self.isSwiftPMProduct(path) || reason.contains("libswift"))
         }
         guard let symbol = dlsym(handle, specifier.callable) else {
-            throw .symbolNotFound(symbol: specifier.callable, path: path)
+            // A Swift library depends on the Swift runtime, which the handle's lookup scope then holds.
+            throw .symbolNotFound(symbol: specifier.callable, path: path, swift: dlsym(handle, "swift_retain") != nil)
         }
         let entryPoint = unsafeBitCast(symbol, to: ssgi_entry_point.self)
         guard let descriptor = entryPoint() else {
@@ -82,6 +85,11 @@ public enum ApplicationLoader {
     /// The compiler that built this server, as the SDK names it in a descriptor (`Swift 6.3`).
     public static let compiler = ApplicationDescriptor.compiler
     private static let swiftCompilerPrefix = "Swift "
+
+    /// Whether `path` lies in a SwiftPM build folder, so that the library is a Swift product.
+    private static func isSwiftPMProduct(_ path: String) -> Bool {
+        path.hasPrefix(".build/") || path.contains("/.build/")
+    }
 
     private static func lastError() -> String {
         guard let message = dlerror() else { return "unknown reason" }

@@ -26,6 +26,7 @@ public struct LoadedApplication: @unchecked Sendable {
 
     /// The same application with every request checked by the SDK's `Validator` (`--validate`).
     public func validated() -> LoadedApplication {
+        ForeignApplication.logMessagesWithoutRequest(to: ErrorStream { ServerOperations.logWithoutRequest($0) })
         let wrapped = Validator.wrap(ForeignApplication(descriptor: UnsafeRawPointer(self.descriptor)).application)
         let handler = exportApplication(name: self.name, wrapped).assumingMemoryBound(to: ssgi_app.self)
         return LoadedApplication(self, handler: handler)
@@ -42,6 +43,14 @@ public struct LoadedApplication: @unchecked Sendable {
     public var compiler: String { Self.string(self.descriptor.pointee.compiler, or: "unknown compiler") }
     /// The ABI version it was built for.
     public var abiVersion: String { "\(self.descriptor.pointee.abi_major).\(self.descriptor.pointee.abi_minor)" }
+    /// Where it declares its code runs (docs/SPEC.md §5.2): `inline`, `concurrent` or `thread pool`.
+    public var execution: String {
+        switch Int(self.descriptor.pointee.execution) {
+        case SSGI_EXECUTION_INLINE: "inline"
+        case SSGI_EXECUTION_CONCURRENT: "concurrent"
+        default: "thread pool"
+        }
+    }
     /// Whether its code runs on the I/O thread that receives the request.
     public var runsInline: Bool { self.handler.pointee.execution == UInt32(SSGI_EXECUTION_INLINE) }
 

@@ -18,12 +18,16 @@ final class RequestCall: @unchecked Sendable {
     let arena: RequestArena
     private let connection: NIOLoopBound<ConnectionHandler>
     private let logger: Logger
+    /// The request's method and target, which tag the lines the application logs.
+    private let method: String
+    private let target: String
     private let state = Mutex(State())
 
     /// What the application has done so far, as the rules see it.
     private struct State {
         var started = false
-        /// A byte of the response went out (or finish came): start_response can no longer replace the head.
+        /// The head is committed (docs/SPEC.md §1.1): a non-empty write or finish came, whether or not
+        /// anything was sent yet, so start_response can no longer replace it.
         var committed = false
         var finished = false
         var disconnected = false
@@ -33,13 +37,15 @@ final class RequestCall: @unchecked Sendable {
 
     init(
         connection: ConnectionHandler, eventLoop: any EventLoop, allocator: ByteBufferAllocator,
-        arena: RequestArena, logger: Logger
+        arena: RequestArena, logger: Logger, method: String, target: String
     ) {
         self.connection = NIOLoopBound(connection, eventLoop: eventLoop)
         self.eventLoop = eventLoop
         self.allocator = allocator
         self.arena = arena
         self.logger = logger
+        self.method = method
+        self.target = target
     }
 
     func startResponse(_ head: ResponseHead, replacing: Bool) -> Int32 {
@@ -103,25 +109,31 @@ final class RequestCall: @unchecked Sendable {
         return Int32(SSGI_OK)
     }
 
+    /// Ends the request. Returns `SSGI_OK`, or `SSGI_E_NOT_STARTED` for an OK outcome without a
+    /// started response, which still ends the request (with a 500); only `SSGI_E_FINISHED` leaves
+    /// everything as it was (docs/SPEC.md §9.1).
     func finish(failed: Bool, cleanup: CleanupCallback?) -> Int32 {
-        let refusal: Int32? = self.state.withLock { state in
+        let result: Int32 = self.state.withLock { state in
             if state.finished { return Int32(SSGI_E_FINISHED) }
             state.finished = true
             state.committed = true
-            return nil
+            return failed || state.started ? Int32(SSGI_OK) : Int32(SSGI_E_NOT_STARTED)
         }
-        if let refusal { return refusal }
+        if result == SSGI_E_FINISHED { return result }
         if self.eventLoop.inEventLoop {
             self.connection.value.responseFinished(failed: failed, cleanup: cleanup, by: self)
         } else {
             let connection = self.connection
             self.eventLoop.execute { connection.value.responseFinished(failed: failed, cleanup: cleanup, by: self) }
         }
-        return Int32(SSGI_OK)
+        return result
     }
 
+    /// Logs a line for the application (`log_error`), tagged with the peer and the request.
     func logError(_ message: String) {
-        self.logger.error("\(message)")
+        var logger = self.logger
+        logger[metadataKey: "request"] = "\(self.method) \(self.target)"
+        logger.error("\(message)")
     }
 
     /// Called on the event loop when the client went away: later writes are refused at once.

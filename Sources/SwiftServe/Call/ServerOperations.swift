@@ -26,6 +26,11 @@ enum ServerOperations {
     /// Where `log_error` with no request goes.
     static let applicationLogger = NIOLockedValueBox(Logger(label: "swiftserve.app"))
 
+    /// Logs a message an application wrote without a request (`log_error` with a NULL call).
+    static func logWithoutRequest(_ message: String) {
+        Self.applicationLogger.withLockedValue { $0 }.error("\(message)")
+    }
+
     /// The call handle the application receives for `call`, holding a reference until `finish`.
     static func retainedHandle(_ call: RequestCall) -> OpaquePointer {
         OpaquePointer(Unmanaged.passRetained(call).toOpaque())
@@ -114,7 +119,8 @@ private let finish: @convention(c) (OpaquePointer?, Int32, ssgi_cleanup?, Unsafe
     let status = unmanaged.takeUnretainedValue().finish(
         failed: outcome != Int32(SSGI_FINISH_OK),
         cleanup: cleanup.map { CleanupCallback(function: $0, context: context) })
-    if status == SSGI_OK {
+    // Every finish but a second one ends the request and releases its handle.
+    if status != SSGI_E_FINISHED {
         unmanaged.release()
     }
     return status
@@ -125,6 +131,6 @@ private let logError: @convention(c) (OpaquePointer?, ssgi_bytes) -> Void = { ha
     if let handle {
         ServerOperations.call(handle).logError(text)
     } else {
-        ServerOperations.applicationLogger.withLockedValue { $0 }.error("\(text)")
+        ServerOperations.logWithoutRequest(text)
     }
 }

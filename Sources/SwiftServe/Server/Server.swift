@@ -51,7 +51,7 @@ public final class Server: Sendable {
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         defer { self.application.shutdown() }
         self.logger.info(
-            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
+            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler), execution: \(self.application.execution))"
         )
         if self.application.isValidated {
             self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")
@@ -121,7 +121,8 @@ public final class Server: Sendable {
     ) -> ClientBootstrap {
         ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.allowRemoteHalfClosure, value: false)
+            // A client may close its sending side after its request and wait for the response.
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .channelInitializer { channel in
                 registry.add(channel)

@@ -47,6 +47,9 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isProcessingQueue = false
     private var isActive = true
     private var closeRequested = false
+    /// The client closed its sending side (a half-close): requests received in full are answered,
+    /// and the connection closes after the last one.
+    private var inputClosed = false
     private var readHeldBack = false
     /// A refusal found by the parser that waits for the earlier requests on the connection.
     private var pendingRefusal: RequestRefusal?
@@ -99,7 +102,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.queued.removeAll()
         if let current = self.current {
             current.call.markDisconnected()
-            self.failPendingReads(of: current, status: Int32(SSGI_E_DISCONNECTED))
+            // A pending read learns what became of the body: refused earlier, or cut off now.
+            self.serviceReads(of: current)
             self.completeWaitingWrites(of: current, status: Int32(SSGI_E_DISCONNECTED))
             if current.responded { self.current = nil }
         }
@@ -149,6 +153,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
+        case HTTPParserError.invalidEOFState where !context.channel.isActive:
+            // The connection closed or was reset in the middle of a request: not something the
+            // client sent, but a disconnect, which `channelInactive` reports.
+            break
         case let parserError as HTTPParserError:
             self.refuse(RequestRefusal(parserError))
         case ByteToMessageDecoderError.dataReceivedInErrorState:
@@ -164,6 +172,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if event is CloseWhenIdle {
             self.closeRequested = true
             self.closeWhenQuiet()
+        } else if case ChannelEvent.inputClosed = event {
+            self.clientClosedInput()
         } else if let header = event as? ProxyProtocolHeader {
             self.connection = ConnectionInfo(
                 local: header.destination ?? context.channel.localAddress,
@@ -252,11 +262,22 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let request = self.arena.fill(environment)
         let call = RequestCall(
             connection: self, eventLoop: context.eventLoop, allocator: context.channel.allocator, arena: self.arena,
-            logger: self.logger)
+            logger: self.logger, method: head.method.rawValue, target: head.uri)
         let inFlight = InFlightRequest(call: call, head: head)
         inFlight.remoteAddr = environment.remoteAddr
+        inFlight.bodyLength = environment.bodyLength
         self.current = inFlight
         self.server.application.handle(request, call: ServerOperations.retainedHandle(call))
+    }
+
+    /// The client closed its sending side. Whatever it sent before is already parsed (a request
+    /// cut short by it was refused on the way), so once the requests that wait are answered there
+    /// is nothing more to do.
+    private func clientClosedInput() {
+        self.inputClosed = true
+        if self.isActive, self.current == nil, self.queued.isEmpty, self.pendingRefusal == nil {
+            self.close()
+        }
     }
 
     /// The response is written and the request body consumed: on to the next request.
@@ -269,6 +290,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if self.pendingRefusal != nil, self.queued.isEmpty {
             self.applyPendingRefusal()
+            return
+        }
+        if self.inputClosed, self.queued.isEmpty {
+            self.close()
             return
         }
         self.waitForHead(afterKeepAlive: true)
@@ -340,22 +365,26 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Reading the request body
 
     func requestBodyRead(maxLength: Int, completion: ReadCompletion, by call: RequestCall) {
-        guard let request = self.current, request.call === call, self.isActive else {
+        guard let request = self.current, request.call === call else {
             completion(status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         if request.expectsContinue, !request.continueSent, request.framing == nil, !request.requestEnded,
-            let context = self.context
+            self.isActive, !request.bodyFailed, let context = self.context
         {
             request.continueSent = true
             var buffer = context.channel.allocator.buffer(capacity: 25)
             buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
             context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         }
-        request.pendingReads.append((maxLength > 0 ? maxLength : Int.max, completion))
+        request.pendingReads.append((maxLength > 0 ? maxLength : RequestLimits.readLength, completion))
         self.serviceReads(of: request)
     }
 
+    /// Answers the pending reads from what the request's body holds. What a read is told depends
+    /// only on what the client sent and how the connection ended, never on when the read comes
+    /// (docs/SPEC.md §10.1): the bytes received, then the end of the body, or `SSGI_E_BAD_BODY`
+    /// once the body broke a rule, or `SSGI_E_DISCONNECTED` once the connection is gone.
     private func serviceReads(of request: InFlightRequest) {
         while let (maxLength, completion) = request.pendingReads.first {
             if var chunk = request.body.first {
@@ -374,6 +403,8 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             } else if request.requestEnded {
                 request.pendingReads.removeFirst()
                 completion(status: Int32(SSGI_OK))
+            } else if !self.isActive {
+                self.failPendingReads(of: request, status: Int32(SSGI_E_DISCONNECTED))
             } else {
                 break
             }
@@ -395,7 +426,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func resumeReadingIfPossible() {
-        guard self.readHeldBack, !self.shouldHoldBackReads, let context = self.context else { return }
+        guard self.readHeldBack, self.isActive, !self.shouldHoldBackReads, let context = self.context else { return }
         self.readHeldBack = false
         context.read()
     }
@@ -488,9 +519,10 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.keepAlive = false
         self.closeRequested = true
         if request.framing == nil {
+            self.logger.error("application failed before the response to \(request.requestLine) started: answered 500")
             request.statusCode = HTTPStatus.internalServerError.code
             var buffer = context.channel.allocator.buffer(capacity: 256)
-            ResponseEncoder.writeErrorResponse(
+            request.bodyBytesSent = ResponseEncoder.writeErrorResponse(
                 .internalServerError, toHead: request.isHeadRequest, date: self.serverHeaders.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
@@ -565,7 +597,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             framing = .chunked
         }
-        if framing == .closeDelimited || self.closeRequested { request.keepAlive = false }
+        if framing == .closeDelimited || self.closesAfterResponse(to: request) { request.keepAlive = false }
         request.framing = framing
         request.statusCode = head.statusCode
         self.serverHeaders.refresh()
@@ -604,6 +636,20 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
         }
         return buffer
+    }
+
+    /// Whether the connection closes after `request`'s response, decided when its head goes out so
+    /// that the head says so with `Connection: close` (docs/SPEC.md §7.5): a close was asked for,
+    /// the client sends nothing more, or the rest of the body will not be read (§10.4).
+    private func closesAfterResponse(to request: InFlightRequest) -> Bool {
+        if self.closeRequested { return true }
+        if self.inputClosed, self.queued.isEmpty, self.pendingRefusal == nil { return true }
+        guard !request.requestEnded else { return false }
+        // The client waits for a 100 Continue before it sends the body: the body will not follow.
+        if request.expectsContinue, !request.continueSent { return true }
+        // The rest of a chunked body is of unknown size; past `drainLimit` it is not read.
+        guard request.bodyLength >= 0 else { return true }
+        return Int(request.bodyLength) - request.receivedBodyBytes > Self.drainLimit
     }
 
     /// Keeps a buffer just handed to the channel for the next response, when it is small.
@@ -647,15 +693,14 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let context = self.context, self.isActive else { return }
         self.closeRequested = true
         var buffer = context.channel.allocator.buffer(capacity: 256)
-        ResponseEncoder.writeErrorResponse(
+        let bodyBytes = ResponseEncoder.writeErrorResponse(
             status, toHead: toHead, date: self.serverHeaders.imfFixdate(),
             serverSoftware: self.server.configuration.serverSoftware,
             into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
             remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
-            status: status.code,
-            bytes: 0)
+            status: status.code, bytes: bodyBytes)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         self.close()
     }
@@ -770,6 +815,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else {
             self.close()
         }
+        self.failPendingReads(of: request, status: Int32(SSGI_E_BAD_BODY))
     }
 
     private func sendTimerFired() {

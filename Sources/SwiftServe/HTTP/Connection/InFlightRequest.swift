@@ -12,6 +12,8 @@ final class InFlightRequest {
     let expectsContinue: Bool
     /// REMOTE_ADDR as the application sees it (the client's, behind a trusted proxy), for the access log.
     var remoteAddr = ""
+    /// The body's length from Content-Length, -1 when chunked, 0 when there is none.
+    var bodyLength: Int64 = 0
 
     // The request body.
     // Arrays rather than ring buffers: empty, they cost no allocation, and a request without a

@@ -53,11 +53,56 @@ enum RequestHeadRules {
         if hostCount > 1 { return .severalHosts }
         if hostCount == 0, head.version.minor >= 1 { return .missingHost }
         if let host, !Self.isHost(host) { return .invalidHost }
-        // RFC 9112 §3.2.4: the asterisk form is only for a server-wide OPTIONS.
-        if head.uri == "*", head.method != .OPTIONS { return .asteriskTargetWithoutOptions }
+        if let refusal = Self.refusal(ofTarget: head.uri, method: head.method) { return refusal }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
         if head.uri.utf8.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
+    }
+
+    /// The refusal for a request target in none of the forms RFC 9112 §3.2 allows for its method,
+    /// or nil. The parser lets through any target that starts with `/` or `*`, or with a scheme and
+    /// `://`; what follows is checked here: origin-form (`/path?query`) for any method but
+    /// CONNECT; absolute-form with an `http` or `https` scheme and a `host[:port]` authority
+    /// (§3.2.2, RFC 9110 §4.2); authority-form `host:port` for CONNECT, and for CONNECT only
+    /// (§3.2.3); asterisk-form, a lone `*`, for OPTIONS only (§3.2.4).
+    static func refusal(ofTarget target: String, method: HTTPMethod) -> RequestRefusal? {
+        if method == .CONNECT {
+            return Self.isAuthorityForm(target) ? nil : .malformedConnectTarget
+        }
+        switch target.utf8.first {
+        case UInt8(ascii: "/"):
+            return nil
+        case UInt8(ascii: "*"):
+            guard target.utf8.count == 1 else { return .malformedAsteriskTarget }
+            return method == .OPTIONS ? nil : .asteriskTargetWithoutOptions
+        default:
+            return Self.isAbsoluteForm(target) ? nil : .malformedAbsoluteTarget
+        }
+    }
+
+    /// `http://` or `https://` (any case), then a `host[:port]` authority with a host, then nothing
+    /// or the path and query: `http://example.com`, `HTTPS://[::1]:8443/p?q`. No userinfo (RFC
+    /// 9110 §4.2.4), no empty host (§4.2.1).
+    static func isAbsoluteForm(_ target: String) -> Bool {
+        let bytes = target.utf8
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let scheme = bytes[..<colon]
+        guard ASCII.equalsIgnoringCase(scheme, "http") || ASCII.equalsIgnoringCase(scheme, "https"),
+            bytes[colon...].starts(with: "://".utf8)
+        else { return false }
+        let rest = bytes[bytes.index(colon, offsetBy: 3)...]
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+        guard let first = authority.first, first != UInt8(ascii: ":") else { return false }
+        return Self.isHost(String(Substring(authority)))
+    }
+
+    /// RFC 9112 §3.2.3 `authority-form = uri-host ":" port`, both present.
+    static func isAuthorityForm(_ target: String) -> Bool {
+        let bytes = target.utf8
+        guard Self.isHost(target), let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return false }
+        let port = bytes[bytes.index(after: colon)...]
+        return colon != bytes.startIndex && !port.isEmpty
+            && port.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// The refusal for the trailer fields of a chunked body, or nil when they are acceptable.
@@ -210,6 +255,12 @@ extension RequestRefusal {
     static let invalidHost = RequestRefusal(.badRequest, "a Host that is not host[:port]")
     static let asteriskTargetWithoutOptions = RequestRefusal(
         .badRequest, "the request target * on a method other than OPTIONS")
+    static let malformedAsteriskTarget = RequestRefusal(
+        .badRequest, "a request target that starts with * but is not the lone * of the asterisk form")
+    static let malformedAbsoluteTarget = RequestRefusal(
+        .badRequest, "an absolute-form request target that is not http or https with a host[:port] authority")
+    static let malformedConnectTarget = RequestRefusal(
+        .badRequest, "a CONNECT whose request target is not host:port (the authority form)")
     static let fragmentInTarget = RequestRefusal(.badRequest, "a request target with a fragment (#)")
     static let framingFieldInTrailers = RequestRefusal(
         .badRequest, "a trailer field that is Content-Length, Transfer-Encoding or Host")

@@ -17,6 +17,8 @@ struct RequestRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     init(_ parserError: HTTPParserError) {
         if parserError == .headerOverflow {
             self.init(.requestHeaderFieldsTooLarge, "the request head is over the parser's size limits")
+        } else if parserError == .invalidEOFState {
+            self.init(.badRequest, "the client closed its side of the connection before the request was complete")
         } else {
             self.init(.badRequest, "malformed request: \(parserError)")
         }
