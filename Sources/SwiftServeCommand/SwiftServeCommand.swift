@@ -10,8 +10,8 @@ import SwiftServe
     import Darwin
 #endif
 
-/// `swiftserve [options] PATH:CALLABLE`: loads an SSGI application from a shared library and
-/// serves it over HTTP/1.1.
+/// `swiftserve [options] PATH:CALLABLE [-- ARGUMENTS...]`: loads an SSGI application from a shared
+/// library and serves it over HTTP/1.1; the words after `--` are the application's own arguments.
 @main
 struct SwiftServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +20,7 @@ struct SwiftServeCommand: ParsableCommand {
         discussion: """
             The application is a shared library that exports an SSGI entry point, named as
             PATH:CALLABLE the way WSGI servers take module:callable. CALLABLE defaults to 'app'.
+            Everything after -- is handed to the application's startup as its arguments.
 
             Examples:
               swiftserve .build/release/libbarebones.so:app
@@ -27,6 +28,7 @@ struct SwiftServeCommand: ParsableCommand {
               swiftserve --bind unix:/run/app.sock --access-log - --pid /run/app.pid ./libapp.so:app
               swiftserve --reload --debug-http .build/debug/libenviron.so
               swiftserve --workers 0 --validate .build/debug/libflaskish.so
+              swiftserve .build/release/libenviron.so -- PATH_INFO HTTP_HOST
 
             Processes: a master process binds the sockets and keeps --workers worker processes
             running, each of which loads the application and serves it. A worker that dies (a
@@ -46,6 +48,12 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Argument(help: "The application, as PATH.so:CALLABLE (CALLABLE defaults to 'app').")
     var application: String?
+
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp(
+            "Arguments for the application, after --: handed to its startup (SSGI 1.1).", valueName: "argument"))
+    var applicationArguments: [String] = []
 
     @Option(
         name: .shortAndLong,
@@ -155,7 +163,8 @@ struct SwiftServeCommand: ParsableCommand {
         do {
             let configuration = try self.makeConfiguration()
             let arbiter = try self.makeArbiterConfiguration()
-            let specifier = try ApplicationSpecifier(parsing: self.application ?? "")
+            let specifier = try ApplicationSpecifier(
+                parsing: self.application ?? "", arguments: self.applicationArguments)
             let activated = try SocketActivation.takeSockets()
             if activated != nil, !self.bind.isEmpty {
                 throw UsageError(
@@ -208,7 +217,9 @@ struct SwiftServeCommand: ParsableCommand {
     private static func runWorker(socketCount: Int, command: SwiftServeCommand, logger: Logger) -> Never {
         do {
             let status = Worker.run(
-                socketCount: socketCount, specifier: try ApplicationSpecifier(parsing: command.application ?? ""),
+                socketCount: socketCount,
+                specifier: try ApplicationSpecifier(
+                    parsing: command.application ?? "", arguments: command.applicationArguments),
                 configuration: try command.makeConfiguration(), arbiter: try command.makeArbiterConfiguration(),
                 logger: logger)
             Glibc.exit(status)
