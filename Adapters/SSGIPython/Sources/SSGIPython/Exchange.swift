@@ -1,71 +1,80 @@
 import CSSGI
 
-/// What a Python thread and the server's I/O thread share for one request: the completions of
+/// What a Python thread and the server's I/O thread share for a request: the completions of
 /// writes (back-pressure), the bytes of a read, and whether the client went away.
 ///
 /// The server calls `ssgi_write_done` and `ssgi_read_done` on its I/O thread, where no Python may
 /// run; they only copy bytes, count and wake the Python thread, which waits with the GIL
-/// released. One is made for a request the first time it reads or streams. Each write's
-/// completion keeps it alive until the server called it, which may be after `finish`; a read is
-/// always waited for.
+/// released. Each write in flight holds a reference to the exchange until its completion, which
+/// may come after `finish`; a read is always waited for. A thread reuses its exchange for the
+/// next request once no write of the last one is in flight.
 final class Exchange: @unchecked Sendable {
     private let lock = ConditionLock()
-    /// Response bytes written and not yet taken by the server.
-    private var bytesInFlight = 0
+    /// Writes handed to the server whose completion has not come yet.
+    private var writesInFlight = 0
     private var disconnected = false
     /// Where the read in progress puts its bytes, and what it got.
     private var readTarget: UnsafeMutableRawBufferPointer?
     private var readResult: (length: Int, status: Int32)?
 
-    /// Bytes in flight beyond which a Python thread waits for the server before writing more: a
-    /// streamed response is held to this much memory however slowly the client reads, with few
-    /// waits for a fast one.
-    static let window = 256 * 1024
+    /// Writes in flight beyond which a Python thread waits for the server before writing more:
+    /// the server completes a write once its buffer has room (64 KiB a connection), so a
+    /// streamed response holds a few chunks however slowly the client reads, and a fast client
+    /// costs few waits.
+    static let window = 8
 
     private static func from(_ context: UnsafeMutableRawPointer?) -> Exchange {
         Unmanaged<Exchange>.fromOpaque(context!).takeUnretainedValue()
     }
 
+    /// Makes the exchange ready for another request, if nothing of the last one is in flight.
+    func reset() -> Bool {
+        self.lock.withLock {
+            guard self.writesInFlight == 0 else { return false }
+            self.disconnected = false
+            return true
+        }
+    }
+
     // MARK: Writes
 
-    /// Writes `bytes` with the server's `write`, counting them in flight until its completion;
-    /// returns the server's result.
+    /// Writes `bytes` with the server's `write`, counted in flight until its completion; returns
+    /// the server's result.
     func write(_ bytes: ssgi_bytes, call: OpaquePointer, ops: UnsafePointer<ssgi_server_ops>) -> Int32 {
-        self.lock.withLock { self.bytesInFlight += bytes.length }
-        let completion = Unmanaged.passRetained(WriteCompletion(exchange: self, count: bytes.length))
-        let status = ops.pointee.write(call, bytes, Self.writeDone, completion.toOpaque())
+        self.lock.withLock { self.writesInFlight += 1 }
+        let context = Unmanaged.passRetained(self)
+        let status = ops.pointee.write(call, bytes, Self.writeDone, context.toOpaque())
         if status != SSGI_OK {
             // Refused: the completion will not be called.
-            completion.release()
-            self.lock.withLock { self.bytesInFlight -= bytes.length }
+            context.release()
+            self.lock.withLock { self.writesInFlight -= 1 }
         }
         return status
     }
 
-    /// Waits, without the GIL, until no more than `window` bytes are in flight; false when the
+    /// Waits, without the GIL, until no more than `window` writes are in flight; false when the
     /// client went away.
     func waitForRoom() -> Bool {
-        let mustWait = self.lock.withLock { self.bytesInFlight > Self.window && !self.disconnected }
+        let mustWait = self.lock.withLock { self.writesInFlight > Self.window && !self.disconnected }
         if mustWait {
             Python.withoutGIL {
                 self.lock.withLock {
-                    while self.bytesInFlight > Self.window, !self.disconnected { self.lock.wait() }
+                    while self.writesInFlight > Self.window, !self.disconnected { self.lock.wait() }
                 }
             }
         }
         return self.lock.withLock { !self.disconnected }
     }
 
-    /// `ssgi_write_done`: the server took a write's bytes, or the client went away. Its context
-    /// is a `WriteCompletion` that knows the write's size.
+    /// `ssgi_write_done`: the server took a write's bytes, or the client went away.
     private static let writeDone: ssgi_write_done = { context, status in
-        let completion = Unmanaged<WriteCompletion>.fromOpaque(context!).takeRetainedValue()
-        let exchange = completion.exchange
-        exchange.lock.withLock {
-            exchange.bytesInFlight -= completion.count
+        let exchange = Unmanaged<Exchange>.fromOpaque(context!).takeRetainedValue()
+        let wake = exchange.lock.withLock {
+            exchange.writesInFlight -= 1
             if status != SSGI_OK { exchange.disconnected = true }
+            return exchange.writesInFlight == Exchange.window || status != SSGI_OK
         }
-        exchange.lock.broadcast()
+        if wake { exchange.lock.broadcast() }
     }
 
     // MARK: Reads
@@ -106,16 +115,5 @@ final class Exchange: @unchecked Sendable {
             exchange.readResult = (length, status)
         }
         exchange.lock.broadcast()
-    }
-}
-
-/// The size of one write, for its completion.
-private final class WriteCompletion {
-    let exchange: Exchange
-    let count: Int
-
-    init(exchange: Exchange, count: Int) {
-        self.exchange = exchange
-        self.count = count
     }
 }

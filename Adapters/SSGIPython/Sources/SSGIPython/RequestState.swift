@@ -20,6 +20,10 @@ final class RequestState {
     private(set) var committed = false
     /// Shared with the server's callbacks once the request reads or streams.
     private var exchange: Exchange?
+    /// The last request's exchange, kept for the next one.
+    private var spareExchange: Exchange?
+    /// Body writes so far: a body's first chunk goes without back-pressure, as most bodies are one.
+    private var writes = 0
     /// What is left of the body (`wsgi.input`).
     let input = InputBuffer()
 
@@ -33,6 +37,7 @@ final class RequestState {
         self.ops = job.ops
         self.request = job.request
         self.committed = false
+        self.writes = 0
         self.input.begin(bodyLength: job.request.pointee.body_length)
     }
 
@@ -42,6 +47,7 @@ final class RequestState {
         ssgipy_xdecref(self.headers)
         self.status = nil
         self.headers = nil
+        if let exchange = self.exchange, exchange.reset() { self.spareExchange = exchange }
         self.exchange = nil
         self.input.end()
         self.call = nil
@@ -53,7 +59,8 @@ final class RequestState {
 
     private var sharedExchange: Exchange {
         if let exchange { return exchange }
-        let exchange = Exchange()
+        let exchange = self.spareExchange ?? Exchange()
+        self.spareExchange = nil
         self.exchange = exchange
         return exchange
     }
@@ -148,8 +155,8 @@ final class RequestState {
     }
 
     /// Sends `bytes` of the body, committing the head first if needed. `streaming` writes wait
-    /// for the server when it falls behind (a generator, `write()`, a file); a list's items,
-    /// already in memory, are handed over at once.
+    /// for the server when it falls behind (a generator, `write()`, a file), from the second on;
+    /// a list's items, already in memory, are handed over at once.
     func write(_ bytes: UnsafeRawBufferPointer, streaming: Bool) -> WriteOutcome {
         guard !bytes.isEmpty else { return .written }
         guard let call = self.call else {
@@ -159,7 +166,8 @@ final class RequestState {
         if !self.committed, !self.commit() { return .failed }
         let chunk = ResponseHeadRules.bytes(bytes)
         let status: Int32
-        if streaming {
+        self.writes += 1
+        if streaming, self.writes > 1 {
             let exchange = self.sharedExchange
             status = exchange.write(chunk, call: call, ops: self.ops)
             if status == SSGI_OK, !exchange.waitForRoom() { return .disconnected }
