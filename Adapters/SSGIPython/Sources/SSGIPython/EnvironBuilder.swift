@@ -28,13 +28,15 @@ final class EnvironBuilder {
         let headerKeys = HeaderKeys()
         /// Values most requests carry, made once: methods, protocols and schemes.
         let common: [(bytes: [UInt8], value: PythonObject)] = [
-            "GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "HTTP/1.1", "HTTP/1.0", "http", "https", "",
+            "", "GET", "HTTP/1.1", "http", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "HTTP/1.0", "https",
         ].map { (Array($0.utf8), Python.interned($0)) }
         /// The constant part of the environ, copied into each thread's base.
         let constants: PythonObject
 
         init(serverSoftware: String, multiprocess: Bool, fileWrapper: PythonObject) throws(WSGIError) {
-            guard let constants = PyDict_New(), let version = PyTuple_New(2) else {
+            // Room for the keys every request adds (its headers), so that no copy is resized: a
+            // dictionary sized for 40 entries, whose copies keep its size.
+            guard let constants = _PyDict_NewPresized(40), let version = PyTuple_New(2) else {
                 throw .python("cannot make the environ: out of memory")
             }
             PyTuple_SetItem(version, 0, PyLong_FromLong(1))
@@ -52,6 +54,13 @@ final class EnvironBuilder {
             for (key, value) in entries where !Python.set(constants, Python.interned(key), consuming: value) {
                 throw .python("cannot make the environ: \(PythonException.fetch()?.message ?? "unknown error")")
             }
+            // The keys every request sets, already in place: a request's values replace them.
+            for key in [
+                self.requestMethod, self.scriptName, self.pathInfo, self.queryString, self.serverName, self.serverPort,
+                self.serverProtocol, self.remoteAddr, self.remotePort, self.requestURI, self.urlScheme, self.input,
+            ] where PyDict_SetItem(constants, key, ssgipy_none()) != 0 {
+                throw .python("cannot make the environ: \(PythonException.fetch()?.message ?? "unknown error")")
+            }
             self.constants = constants
         }
 
@@ -63,8 +72,11 @@ final class EnvironBuilder {
         /// The `str` for `bytes`, shared when it is one of the common values.
         func commonValue(_ bytes: ssgi_bytes) -> PythonObject? {
             let buffer = UnsafeRawBufferPointer(start: bytes.data, count: bytes.data == nil ? 0 : bytes.length)
-            for entry in self.common where entry.bytes.elementsEqual(buffer) {
-                return ssgipy_newref(entry.value)
+            for entry in self.common where entry.bytes.count == buffer.count {
+                let equal = entry.bytes.withUnsafeBytes {
+                    $0.count == 0 || memcmp($0.baseAddress!, buffer.baseAddress!, $0.count) == 0
+                }
+                if equal { return ssgipy_newref(entry.value) }
             }
             return Python.latin1(buffer)
         }
@@ -124,11 +136,15 @@ final class EnvironBuilder {
             let header = request.headers[index]
             let name = UnsafeRawBufferPointer(start: header.name.data, count: header.name.length)
             let key: PythonObject
+            var ownedKey: PythonObject?
             switch self.shared.headerKeys.key(for: name) {
-            case .key(let found): key = found
+            case .key(let found, let owned):
+                key = found
+                if owned { ownedKey = found }
             case .none: continue
             case .failed: return false
             }
+            defer { ownedKey.map { ssgipy_decref($0) } }
             guard let value = self.shared.value(header.value) else { return false }
             defer { ssgipy_decref(value) }
             guard let existing = PyDict_SetDefault(environ, key, value) else { return false }

@@ -5,62 +5,84 @@ import CPythonBridge
 /// bytes without making a string. Content-Type and Content-Length have none: they are
 /// `CONTENT_TYPE` and `CONTENT_LENGTH`, never `HTTP_CONTENT_TYPE`.
 ///
-/// A fixed table of recent names, so that a client inventing names cannot make it grow; shared by
-/// every Python thread, and used with the GIL held.
+/// A fixed table of recent names in flat memory, so that a lookup allocates and counts no
+/// reference, and a client inventing names cannot make it grow; shared by every Python thread,
+/// and used with the GIL held.
 final class HeaderKeys {
-    private struct Entry {
-        /// The name, lower-cased.
-        var name: [UInt8]
-        /// Its key, or nil for Content-Type and Content-Length.
-        var key: PythonObject?
+    private static let slots = 512
+    /// Longer names are given a key each time, not kept.
+    private static let longestName = 48
+
+    /// Each slot's name, lower-cased, in `longestName` bytes.
+    private let names = UnsafeMutablePointer<UInt8>.allocate(capacity: HeaderKeys.slots * HeaderKeys.longestName)
+    /// Each slot's name length; 0 for an empty slot.
+    private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: HeaderKeys.slots)
+    /// Each slot's key (one reference); nil for Content-Type and Content-Length.
+    private let keys = UnsafeMutablePointer<PythonObject?>.allocate(capacity: HeaderKeys.slots)
+
+    init() {
+        self.lengths.initialize(repeating: 0, count: Self.slots)
+        self.keys.initialize(repeating: nil, count: Self.slots)
     }
 
-    private static let capacity = 512
-    private var table = [Entry?](repeating: nil, count: HeaderKeys.capacity)
-
-    /// What `key(for:)` answers for a name that has no key.
+    /// What `key(for:)` finds for a header name.
     enum Lookup {
-        case key(PythonObject)
+        /// Its key: a borrowed reference, or, when `owned`, one the caller releases.
+        case key(PythonObject, owned: Bool)
+        /// Content-Type or Content-Length.
         case none
+        /// The key could not be made: an exception is raised.
         case failed
     }
 
-    /// The key for the header `name` (a borrowed reference), `.none` for Content-Type and
-    /// Content-Length, `.failed` with an exception raised when it cannot be made.
     func key(for name: UnsafeRawBufferPointer) -> Lookup {
         var hash: UInt32 = 2_166_136_261
         for byte in name {
             hash = (hash ^ UInt32(Self.lower(byte))) &* 16_777_619
         }
-        let slot = Int(hash % UInt32(Self.capacity))
-        if let entry = self.table[slot], entry.name.count == name.count,
-            zip(entry.name, name).allSatisfy({ $0 == Self.lower($1) })
-        {
-            return entry.key.map(Lookup.key) ?? .none
+        let slot = Int(hash % UInt32(Self.slots))
+        let stored = self.names + slot * Self.longestName
+        if self.lengths[slot] == name.count, Self.equalLowered(name, stored) {
+            return self.keys[slot].map { .key($0, owned: false) } ?? .none
         }
         let lowered = name.map(Self.lower)
-        var key: PythonObject?
-        if lowered != Array("content-type".utf8), lowered != Array("content-length".utf8) {
-            let text =
-                "HTTP_"
-                + String(
-                    decoding: lowered.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : Self.upper($0) },
-                    as: UTF8.self)
-            guard let made = Python.string(text) else { return .failed }
-            var interned: PythonObject? = made
-            PyUnicode_InternInPlace(&interned)
-            key = interned
+        guard lowered != Array("content-type".utf8), lowered != Array("content-length".utf8) else {
+            self.store(lowered, key: nil, in: slot)
+            return .none
         }
-        if let old = self.table[slot]?.key { ssgipy_decref(old) }
-        self.table[slot] = Entry(name: lowered, key: key)
-        return key.map(Lookup.key) ?? .none
+        let upper = lowered.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 - (Self.isLowercase($0) ? 32 : 0) }
+        let text = "HTTP_" + String(decoding: upper, as: UTF8.self)
+        var interned = Python.string(text)
+        guard interned != nil else { return .failed }
+        PyUnicode_InternInPlace(&interned)
+        let key = interned!
+        guard lowered.count <= Self.longestName else { return .key(key, owned: true) }
+        self.store(lowered, key: key, in: slot)
+        return .key(key, owned: false)
+    }
+
+    private func store(_ lowered: [UInt8], key: PythonObject?, in slot: Int) {
+        guard lowered.count <= Self.longestName else { return }
+        if let old = self.keys[slot] { ssgipy_decref(old) }
+        self.keys[slot] = key
+        self.lengths[slot] = lowered.count
+        lowered.withUnsafeBufferPointer {
+            (self.names + slot * Self.longestName).update(from: $0.baseAddress!, count: $0.count)
+        }
+    }
+
+    private static func equalLowered(_ name: UnsafeRawBufferPointer, _ stored: UnsafeMutablePointer<UInt8>) -> Bool {
+        for index in 0..<name.count where Self.lower(name[index]) != stored[index] {
+            return false
+        }
+        return true
+    }
+
+    private static func isLowercase(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-    }
-
-    private static func upper(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
     }
 }

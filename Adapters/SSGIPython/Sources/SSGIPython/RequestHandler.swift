@@ -67,10 +67,14 @@ final class RequestHandler {
         if outcome == .failed { self.report() }
         self.errors.flush()
         self.state.finish(failed: outcome == .failed)
-        for object in [input, responder].compactMap({ $0 }) {
-            // The application may keep them: from now on they refuse to act.
-            ssgipy_set_payload(object, nil)
-            ssgipy_decref(object)
+        // The application may keep them: from now on they refuse to act.
+        if let input {
+            ssgipy_set_payload(input, nil)
+            ssgipy_decref(input)
+        }
+        if let responder {
+            ssgipy_set_payload(responder, nil)
+            ssgipy_decref(responder)
         }
         self.state.end()
     }

@@ -112,12 +112,15 @@ final class RequestState {
                 "the application returned its body without calling start_response first (PEP 3333)")
             return false
         }
-        guard let statusBytes = ResponseHeadRules.status(status) else { return false }
+        guard let statusBytes = ResponseHeadRules.status(status, checkingBytes: false) else { return false }
         let count = ssgipy_list_size(headers)
         let result: Int32? = withUnsafeTemporaryAllocation(of: ssgi_header.self, capacity: max(count, 1)) { fields in
-            // The list may have changed since start_response: every field is read again.
+            // The list may have changed since start_response: every field is read again (its
+            // bytes were checked there; the server refuses what would split the response).
             for index in 0..<count {
-                guard let field = ResponseHeadRules.field(ssgipy_list_item(headers, index)) else { return nil }
+                guard let field = ResponseHeadRules.field(ssgipy_list_item(headers, index), checkingBytes: false) else {
+                    return nil
+                }
                 fields[index] = field
             }
             return self.ops.pointee.start_response(

@@ -6,8 +6,10 @@ import CSSGI
 /// names that are HTTP tokens and values without control characters (no CR or LF: a value must
 /// never split the response). A broken rule raises in the application, with the header named.
 enum ResponseHeadRules {
-    /// The status as latin-1 bytes, or nil with `TypeError` or `ValueError` raised.
-    static func status(_ status: PythonObject) -> UnsafeRawBufferPointer? {
+    /// The status as latin-1 bytes, or nil with `TypeError` or `ValueError` raised. Checked at
+    /// `start_response`; `checkingBytes: false` only reads it again, at commit: the server refuses
+    /// anything malformed that could have crept in since.
+    static func status(_ status: PythonObject, checkingBytes: Bool = true) -> UnsafeRawBufferPointer? {
         guard ssgipy_is_str(status) != 0 else {
             _ = Python.raise(ssgipy_type_error(), "start_response: the status must be a str, not \(typeName(status))")
             return nil
@@ -17,6 +19,7 @@ enum ResponseHeadRules {
                 ssgipy_value_error(), "start_response: the status \(quoted(status)) holds characters outside latin-1")
             return nil
         }
+        guard checkingBytes else { return bytes }
         let digits = bytes.prefix(3)
         guard bytes.count >= 4, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
             digits.first != UInt8(ascii: "0"), bytes[3] == UInt8(ascii: " "), bytes.dropFirst(4).allSatisfy(isValueByte)
@@ -44,8 +47,9 @@ enum ResponseHeadRules {
         return true
     }
 
-    /// One header as latin-1 bytes, or nil with an exception raised.
-    static func field(_ item: PythonObject) -> ssgi_header? {
+    /// One header as latin-1 bytes, or nil with an exception raised; `checkingBytes: false` only
+    /// reads it again, as `status` does.
+    static func field(_ item: PythonObject, checkingBytes: Bool = true) -> ssgi_header? {
         guard ssgipy_is_tuple(item) != 0, ssgipy_tuple_size(item) == 2 else {
             _ = Python.raise(
                 ssgipy_type_error(), "start_response: each header must be a (name, value) tuple, not \(quoted(item))")
@@ -60,7 +64,8 @@ enum ResponseHeadRules {
             )
             return nil
         }
-        guard let nameBytes = latin1(name), !nameBytes.isEmpty, nameBytes.allSatisfy(isTokenByte) else {
+        guard let nameBytes = latin1(name), !nameBytes.isEmpty, !checkingBytes || nameBytes.allSatisfy(isTokenByte)
+        else {
             _ = Python.raise(
                 ssgipy_value_error(), "start_response: the header name \(quoted(name)) is not an HTTP token (RFC 9110)")
             return nil
@@ -72,7 +77,7 @@ enum ResponseHeadRules {
             )
             return nil
         }
-        guard valueBytes.allSatisfy(isValueByte) else {
+        guard !checkingBytes || valueBytes.allSatisfy(isValueByte) else {
             _ = Python.raise(
                 ssgipy_value_error(),
                 "start_response: the value of header \(quoted(name)) holds a control character (CR, LF, NUL, ...), which would split the response"
@@ -97,10 +102,13 @@ enum ResponseHeadRules {
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
             true
         default:
-            "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            false
         }
     }
 
