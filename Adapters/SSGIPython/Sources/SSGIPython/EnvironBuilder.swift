@@ -1,5 +1,6 @@
 import CPythonBridge
 import CSSGI
+import SSGI
 
 /// Builds each request's environ (PEP 3333) from the server's `ssgi_request`: a copy of a
 /// dictionary made once per thread with everything that never changes (`wsgi.version`, the
@@ -149,17 +150,13 @@ final class EnvironBuilder {
             defer { ssgipy_decref(value) }
             guard let existing = PyDict_SetDefault(environ, key, value) else { return false }
             if existing != value {
-                let separator = name.count == 6 && Self.isCookie(name) ? "; " : ", "
+                let separator = ASCII.equalsIgnoringCase(name, "cookie") ? "; " : ", "
                 guard let joined = Self.join(existing, separator, value),
                     Python.set(environ, key, consuming: joined)
                 else { return false }
             }
         }
         return true
-    }
-
-    private static func isCookie(_ name: UnsafeRawBufferPointer) -> Bool {
-        zip(name, "cookie".utf8).allSatisfy { ($0 | 0x20) == $1 }
     }
 
     private static func join(_ first: PythonObject, _ separator: String, _ second: PythonObject) -> PythonObject? {

@@ -1,4 +1,5 @@
 import CPythonBridge
+import SSGI
 
 /// The environ key of each request header name, `HTTP_` and the name upper-cased with `-` as
 /// `_` (PEP 3333, CGI), made and interned once per distinct name and then found by the name's
@@ -38,14 +39,14 @@ final class HeaderKeys {
     func key(for name: UnsafeRawBufferPointer) -> Lookup {
         var hash: UInt32 = 2_166_136_261
         for byte in name {
-            hash = (hash ^ UInt32(Self.lower(byte))) &* 16_777_619
+            hash = (hash ^ UInt32(ASCII.lowercased(byte))) &* 16_777_619
         }
         let slot = Int(hash % UInt32(Self.slots))
         let stored = self.names + slot * Self.longestName
         if self.lengths[slot] == name.count, Self.equalLowered(name, stored) {
             return self.keys[slot].map { .key($0, owned: false) } ?? .none
         }
-        let lowered = name.map(Self.lower)
+        let lowered = name.map(ASCII.lowercased)
         guard lowered != Array("content-type".utf8), lowered != Array("content-length".utf8) else {
             self.store(lowered, key: nil, in: slot)
             return .none
@@ -72,7 +73,7 @@ final class HeaderKeys {
     }
 
     private static func equalLowered(_ name: UnsafeRawBufferPointer, _ stored: UnsafeMutablePointer<UInt8>) -> Bool {
-        for index in 0..<name.count where Self.lower(name[index]) != stored[index] {
+        for index in 0..<name.count where ASCII.lowercased(name[index]) != stored[index] {
             return false
         }
         return true
@@ -80,9 +81,5 @@ final class HeaderKeys {
 
     private static func isLowercase(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
-    }
-
-    private static func lower(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 }

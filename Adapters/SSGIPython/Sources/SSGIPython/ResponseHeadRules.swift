@@ -1,5 +1,6 @@
 import CPythonBridge
 import CSSGI
+import SSGI
 
 /// PEP 3333's rules for what the application passes to `start_response`: native strings (`str`
 /// whose characters are all latin-1), a status `NNN Reason`, a list of `(name, value)` tuples,
@@ -20,10 +21,7 @@ enum ResponseHeadRules {
             return nil
         }
         guard checkingBytes else { return bytes }
-        let digits = bytes.prefix(3)
-        guard bytes.count >= 4, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            digits.first != UInt8(ascii: "0"), bytes[3] == UInt8(ascii: " "), bytes.dropFirst(4).allSatisfy(isValueByte)
-        else {
+        guard ResponseRules.statusCode(bytes) != nil else {
             _ = Python.raise(
                 ssgipy_value_error(),
                 "start_response: the status \(quoted(status)) is not '<3 digits> <reason>', such as '200 OK'")
@@ -64,7 +62,7 @@ enum ResponseHeadRules {
             )
             return nil
         }
-        guard let nameBytes = latin1(name), !nameBytes.isEmpty, !checkingBytes || nameBytes.allSatisfy(isTokenByte)
+        guard let nameBytes = latin1(name), !nameBytes.isEmpty, !checkingBytes || ResponseRules.isHeaderName(nameBytes)
         else {
             _ = Python.raise(
                 ssgipy_value_error(), "start_response: the header name \(quoted(name)) is not an HTTP token (RFC 9110)")
@@ -77,7 +75,7 @@ enum ResponseHeadRules {
             )
             return nil
         }
-        guard !checkingBytes || valueBytes.allSatisfy(isValueByte) else {
+        guard !checkingBytes || ResponseRules.isHeaderValue(valueBytes) else {
             _ = Python.raise(
                 ssgipy_value_error(),
                 "start_response: the value of header \(quoted(name)) holds a control character (CR, LF, NUL, ...), which would split the response"
@@ -96,25 +94,6 @@ enum ResponseHeadRules {
         var length = 0
         guard let data = ssgipy_latin1(string, &length) else { return nil }
         return UnsafeRawBufferPointer(start: data, count: length)
-    }
-
-    /// RFC 9110's `tchar`.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
-            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-            UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
-    }
-
-    /// A byte allowed in a field value or a reason phrase: tab, visible ASCII, space, obs-text.
-    private static func isValueByte(_ byte: UInt8) -> Bool {
-        byte == 0x09 || (byte >= 0x20 && byte != 0x7F)
     }
 
     private static func typeName(_ object: PythonObject) -> String {
