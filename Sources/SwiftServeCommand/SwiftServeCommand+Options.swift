@@ -10,7 +10,8 @@ extension SwiftServeCommand {
         let configuration = try self.makeConfiguration()
         let arbiter = try self.makeArbiterConfiguration()
         return Launcher.Options(
-            specifier: try ApplicationSpecifier(parsing: self.application ?? ""), configuration: configuration,
+            specifier: try ApplicationSpecifier(parsing: self.application ?? "", arguments: self.applicationArguments),
+            configuration: configuration,
             arbiter: arbiter, pidFile: self.pidFile, bindGiven: !self.bind.isEmpty)
     }
 

@@ -3,8 +3,8 @@ import Glibc
 import Logging
 import SwiftServe
 
-/// `swiftserve [options] PATH:CALLABLE`: loads an SSGI application from a shared library and
-/// serves it over HTTP/1.1.
+/// `swiftserve [options] PATH:CALLABLE [-- ARGUMENTS...]`: loads an SSGI application from a shared
+/// library and serves it over HTTP/1.1; the words after `--` are the application's own arguments.
 @main
 struct SwiftServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +15,8 @@ struct SwiftServeCommand: ParsableCommand {
             The application is a shared library that exports an SSGI entry point, named as \
             PATH:CALLABLE the way WSGI servers take module:callable; CALLABLE defaults to 'app'. It \
             may be written in Swift with the SSGI module, or in C, Rust or any language that can \
-            export a C function.
+            export a C function. Everything after -- is handed to the application's startup as its \
+            arguments.
 
             Examples:
               swiftserve .build/release/libbarebones.so:app
@@ -24,6 +25,7 @@ struct SwiftServeCommand: ParsableCommand {
               swiftserve --access-log - --debug-http .build/debug/libenviron.so
               swiftserve --reload .build/debug/libenviron.so
               swiftserve --workers 0 --validate .build/debug/libflaskish.so
+              swiftserve .build/release/libenviron.so -- PATH_INFO HTTP_HOST
 
             Processes: a master process binds the sockets and keeps --workers worker processes \
             running, each of which loads the application and serves it. A worker that dies (a trap \
@@ -47,6 +49,12 @@ struct SwiftServeCommand: ParsableCommand {
 
     @Argument(help: "The application, as PATH:CALLABLE (CALLABLE defaults to 'app').")
     var application: String?
+
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp(
+            "Arguments for the application, after --: handed to its startup (SSGI 1.1).", valueName: "argument"))
+    var applicationArguments: [String] = []
 
     @Option(
         name: .shortAndLong,

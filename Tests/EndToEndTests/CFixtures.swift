@@ -24,6 +24,13 @@ enum CFixtures {
     static let versionTwo: Result<String, CompileError> = compile(
         "version", as: "version-two", defines: ["VERSION=\"two\""])
 
+    /// The compiled `arguments.c`: an SSGI 1.1 application that answers with its arguments, and
+    /// an SSGI 1.0 one (`legacy`).
+    static let arguments: Result<String, CompileError> = compile("arguments")
+
+    /// The compiled `server_1_0.c`: the loader of a server that knows SSGI 1.0 only.
+    static let server10: Result<String, CompileError> = compile("server_1_0", executable: true)
+
     /// The compiled `socket_activate.c`: starts a command as systemd socket activation does.
     static let socketActivate: Result<String, CompileError> = compile("socket_activate", executable: true)
 

@@ -105,7 +105,7 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):wrong_major"], status: 4,
-            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.0")
+            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.1")
     }
 
     @Test("a newer ABI minor version than the server's")
@@ -113,7 +113,7 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):newer_minor"], status: 4,
-            message: "is built for SSGI ABI 1.7, but this server speaks SSGI ABI 1.0")
+            message: "is built for SSGI ABI 1.8, but this server speaks SSGI ABI 1.1")
     }
 
     @Test("a descriptor without a handle function")

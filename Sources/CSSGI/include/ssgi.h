@@ -1,5 +1,5 @@
 /*
- * ssgi.h — SSGI 1.0, the Swift Server Gateway Interface, as a C ABI.
+ * ssgi.h — SSGI 1.1, the Swift Server Gateway Interface, as a C ABI.
  *
  * This header is the whole boundary between a server (such as swiftserve) and an
  * application loaded from a shared library. docs/SPEC.md states the rules; this
@@ -40,7 +40,17 @@ extern "C" {
  * removes anything. A server refuses a descriptor whose minor version is greater
  * than its own.
  */
-#define SSGI_ABI_MINOR 0
+#define SSGI_ABI_MINOR 1
+
+/**
+ * Whether the struct at `pointer`, of type `type`, has the field `field`: whether the field lies
+ * entirely within the `struct_size` its allocator set (SPEC.md §3.4). An application built for an
+ * earlier minor version than the header's, or a server reading a descriptor, checks this before
+ * it reads a field added after SSGI 1.0:
+ * `if (SSGI_HAS_FIELD(info, ssgi_server_info, arguments)) ...`.
+ */
+#define SSGI_HAS_FIELD(pointer, type, field) \
+    (offsetof(type, field) + sizeof(((type *)0)->field) <= (pointer)->struct_size)
 
 /* ------------------------------------------------------------------------- */
 /* Plain data                                                                */
@@ -265,6 +275,17 @@ typedef struct ssgi_server_info {
     uint32_t flags;
     /** The operations; the same table `handle` receives. */
     const ssgi_server_ops *ops;
+
+    /* Since SSGI 1.1: present when `struct_size` covers them (SSGI_HAS_FIELD). */
+
+    /** The number of entries in `arguments`, not counting the NULL after them; at least 1. */
+    size_t argument_count;
+    /**
+     * The application's arguments, argv-style (SPEC.md §4.1): `arguments[0]` is the application
+     * reference `PATH:CALLABLE`, then the words that followed `--` on the server's command line,
+     * in order; `arguments[argument_count]` is NULL. Each is NUL-terminated. Valid during startup.
+     */
+    const char *const *arguments;
 } ssgi_server_info;
 
 /**

@@ -33,6 +33,27 @@ public enum Validator {
         }
     }
 
+    /// The versions an application built with this SDK may be served under: 1.0 up to its own.
+    static let knownVersions = (0...ServerInfo().abiMinor).map { "\(ServerInfo().abiMajor).\($0)" }
+
+    /// The server's side at startup (SPEC §4, §4.1): it speaks this major version, names itself,
+    /// and from 1.1 on gives the arguments with the application reference `PATH:CALLABLE` first.
+    public static func checkServerInfo(_ info: ServerInfo) throws(ValidationError) {
+        guard info.abiMajor == ServerInfo().abiMajor else {
+            throw ValidationError(.serverInfo, "the server speaks SSGI \(info.abiMajor).\(info.abiMinor)")
+        }
+        guard !info.serverSoftware.isEmpty else { throw ValidationError(.serverInfo, "server_software is empty") }
+        guard info.abiMinor >= 1 else { return }
+        guard let reference = info.arguments.first else {
+            throw ValidationError(.serverInfo, "arguments is empty: arguments[0] must be the application reference")
+        }
+        let callable = reference.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
+        guard reference.contains(":"), !reference.hasPrefix(":"), ServerInfo.isCallableName(callable.utf8) else {
+            throw ValidationError(
+                .serverInfo, "arguments[0] '\(reference)' is not an application reference PATH:CALLABLE")
+        }
+    }
+
     /// The server's side: the environ has every key, each with a legal value.
     static func checkEnviron(_ environ: Environ) throws(ValidationError) {
         func require(_ condition: Bool, _ detail: @autoclosure () -> String) throws(ValidationError) {
@@ -58,7 +79,9 @@ public enum Validator {
         try require(
             environ.contentLengthValue.allSatisfy(\.isASCIIDigit),
             "CONTENT_LENGTH '\(environ.contentLengthValue)' is not a number")
-        try require(environ.version == "1.0", "ssgi.version is '\(environ.version)', not '1.0'")
+        try require(
+            knownVersions.contains(environ.version),
+            "ssgi.version is '\(environ.version)', not one of \(knownVersions.joined(separator: ", "))")
         try require(
             ["http", "https"].contains(environ.urlScheme), "ssgi.url_scheme '\(environ.urlScheme)' is not http or https"
         )
@@ -73,6 +96,7 @@ public struct ValidationError: Error, Sendable, CustomStringConvertible {
     /// The rules the validator checks, each named as in the specification.
     public enum Rule: String, Sendable {
         case environ = "environ"
+        case serverInfo = "server_info"
         case status = "start_response status"
         case headerName = "start_response header name"
         case headerValue = "start_response header value"

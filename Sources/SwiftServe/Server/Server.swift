@@ -53,8 +53,16 @@ public final class Server: Sendable {
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler), execution: \(self.application.execution))"
         )
+        let arguments = self.application.specifier.arguments
+        if !arguments.isEmpty, !self.application.receivesArguments {
+            self.logger.warning(
+                "'\(self.application.name)' is built for SSGI ABI \(self.application.abiVersion), before application arguments: it may not read the \(arguments.count) given after --"
+            )
+        }
         if self.application.isValidated {
-            self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")
+            self.logger.notice(
+                "validating every request and response against SSGI \(ApplicationLoader.abiMajor).\(ApplicationLoader.abiMinor) (--validate)"
+            )
         }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }

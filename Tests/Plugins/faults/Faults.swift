@@ -118,7 +118,7 @@ public func app() -> UnsafeRawPointer {
 public func failingStartup() -> UnsafeRawPointer {
     exportApplication(
         name: "failing-startup",
-        startup: {
+        startup: { _ in
             struct StartupFailure: Error, CustomStringConvertible {
                 var description: String { "the database at db.invalid is unreachable" }
             }
@@ -152,7 +152,7 @@ public func blocking() -> UnsafeRawPointer {
 public func fragileStartup() -> UnsafeRawPointer {
     exportApplication(
         name: "fragile-startup",
-        startup: {
+        startup: { _ in
             if let path = getenv("FAULTS_TRAP_AT_STARTUP"), access(path, F_OK) == 0 {
                 fatalError("told to trap at startup by \(String(cString: path))")
             }
