@@ -149,6 +149,11 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
+        case HTTPParserError.invalidEOFState:
+            // The client closed (or half-closed: the server keeps no half-open connections) in
+            // the middle of a request: it went away, which `channelInactive`, next, tells the
+            // application (SPEC §11). There is no one left to answer a refusal.
+            self.logger.debug("the client closed the connection in the middle of a request")
         case let parserError as HTTPParserError:
             self.refuse(RequestRefusal(parserError))
         case ByteToMessageDecoderError.dataReceivedInErrorState:
@@ -256,6 +261,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let inFlight = InFlightRequest(call: call, head: head)
         inFlight.remoteAddr = environment.remoteAddr
         self.current = inFlight
+        self.server.heldRequests.add()
         self.server.application.handle(request, call: ServerOperations.retainedHandle(call))
     }
 
@@ -444,7 +450,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?, by call: RequestCall) {
         guard let request = self.current, request.call === call, self.isActive, let context = self.context else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             if self.current?.call === call { self.current = nil }
             return
         }
@@ -499,7 +505,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.logger.error(
                 "application failed after the response to \(request.requestLine) started: closing the connection")
             self.recordAccess(request)
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             self.current = nil
             self.close()
         }
@@ -515,15 +521,18 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !request.keepAlive { self.closeRequested = true }
         if let cleanup {
             let promise = context.eventLoop.makePromise(of: Void.self)
+            let heldRequests = self.server.heldRequests
             promise.futureResult.whenComplete { result in
                 switch result {
                 case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
                 case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
                 }
+                heldRequests.remove()
             }
             context.write(self.wrapOutboundOut(buffer), promise: promise)
         } else {
             context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.server.heldRequests.remove()
         }
         self.recycle(buffer)
         self.flush()
@@ -630,6 +639,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !request.isHeadRequest, let framing = request.framing else { return }
         request.bodyBytesSent += framing == .none ? 0 : chunk.count
         ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
+    }
+
+    /// The server is done with a finished request: its cleanup, if any, runs now.
+    private func release(_ cleanup: CleanupCallback?, status: Int32) {
+        cleanup?(status)
+        self.server.heldRequests.remove()
     }
 
     private func completeWaitingWrites(of request: InFlightRequest, status: Int32) {

@@ -10,6 +10,10 @@ enum CFixtures {
     /// The compiled `hello.c`: an SSGI application written in C.
     static let hello: Result<String, CompileError> = compile("hello")
 
+    /// The compiled `recorder.c`: logs the codes, cleanups and shutdown the server gives it, with
+    /// an INLINE (`inline_app`) and a THREAD_POOL (`pool_app`) entry point.
+    static let recorder: Result<String, CompileError> = compile("recorder", flags: ["-pthread"])
+
     /// The compiled `broken_descriptors.c`: entry points the loader must refuse.
     static let brokenDescriptors: Result<String, CompileError> = compile("broken_descriptors")
 
@@ -28,7 +32,8 @@ enum CFixtures {
     }
 
     private static func compile(
-        _ name: String, as product: String? = nil, defines: [String] = [], executable: Bool = false
+        _ name: String, as product: String? = nil, defines: [String] = [], flags: [String] = [],
+        executable: Bool = false
     ) -> Result<String, CompileError> {
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftserve-c-fixtures-\(getpid())")
@@ -41,7 +46,7 @@ enum CFixtures {
         do {
             let result = try CommandResult.run(
                 "/usr/bin/env",
-                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror"] + kind
+                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror"] + kind + flags
                     + defines.map { "-D\($0)" }
                     + ["-I", include, source, "-o", path])
             guard result.status == 0 else {

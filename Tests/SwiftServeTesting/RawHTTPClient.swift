@@ -139,6 +139,14 @@ public final class RawHTTPClient {
         try self.send(Array(text.utf8))
     }
 
+    /// Closes the sending side (a half-close, `shutdown(SHUT_WR)`): the server reads the end of
+    /// the stream, and this client can still read what it answers.
+    public func finishSending() throws {
+        guard Glibc.shutdown(self.socket, Int32(SHUT_WR)) == 0 else {
+            throw RawHTTPClientError.system("shutdown", errno)
+        }
+    }
+
     /// Sends as much of `bytes` as the socket takes without blocking, for up to `duration`
     /// seconds; returns how many bytes it took. Shows how far back-pressure lets a client get.
     public func sendUntilBlocked(_ bytes: [UInt8], duration: TimeInterval) -> Int {
