@@ -1,0 +1,37 @@
+//! An SSGI 1.0 application written in Rust against `ssgi.h` and `docs/SPEC.md` alone: no crate,
+//! the FFI declared by hand once (`ffi`), as an outside developer would (docs/SPEC.md §18).
+//!
+//! ```sh
+//! cargo build --release        # target/release/libhello_rust.so
+//! swiftserve target/release/libhello_rust.so:app
+//! ```
+//!
+//! Two entry points serve the same routes (`route.rs`) in the two styles of §5.2:
+//! - `app` is INLINE: its code runs on the server's I/O thread, inside `handle` and the
+//!   callbacks, and never blocks. Per-request state is an `Rc` of `Cell`s (`inline.rs`).
+//! - `app_threads` is THREAD_POOL: `handle` hands each request to a pool of threads that block
+//!   on the operations' completions. Per-request state is an `Arc` with a `Mutex` (`pool.rs`).
+//!
+//! Routes: `GET /hello` ("Hello world from Rust!"); `GET /stream?lines=N` (N lines, each written
+//! after the previous one's completion); `POST /upload` (reads the body, answers its length and
+//! FNV-1a hash); `POST /echo` (sends the body back while reading it); `/panic` and
+//! `POST /panic-in-read` (panic in `handle` and in the read callback: the client gets a 500).
+
+pub mod ffi;
+
+mod inline;
+mod pool;
+mod route;
+mod server;
+
+/// The INLINE application.
+#[no_mangle]
+pub extern "C" fn app() -> *const ffi::App {
+    &inline::DESCRIPTOR
+}
+
+/// The THREAD_POOL application.
+#[no_mangle]
+pub extern "C" fn app_threads() -> *const ffi::App {
+    &pool::DESCRIPTOR
+}
