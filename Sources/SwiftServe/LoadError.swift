@@ -25,7 +25,7 @@ public enum LoadError: Error, Sendable, Hashable, CustomStringConvertible {
             return "'\(path)' is not a loadable shared library (\(reason)): build it as a .dynamic library product"
         case .symbolNotFound(let symbol, let path):
             return
-                "'\(path)' exports no symbol '\(symbol)': name an entry point declared with @_cdecl(\"\(symbol)\") (or extern \"C\")"
+                "'\(path)' exports no symbol '\(symbol)': name an entry point declared with @_cdecl(\"\(symbol)\") (or extern \"C\", or #[no_mangle] in Rust)"
         case .entryPointReturnedNull(let symbol, let path):
             return "entry point '\(symbol)' in '\(path)' returned NULL: the application could not be created"
         case .badMagic(let symbol, let path, let found, let expected):
