@@ -5,10 +5,11 @@
  * Two entry points, one per execution style: `inline_app` (INLINE: everything in handle and
  * the callbacks) and `pool_app` (THREAD_POOL: a thread per request reads with blocking waits).
  * A request with a body is logged ("recorder: reading the body"), read to its end and answered
- * "read N bytes"; a read that fails is
- * logged as "recorder: read_done CODE", and the request finished as failed. Every cleanup is
- * logged as "recorder: cleanup CODE", startup and shutdown as "recorder: startup" and
- * "recorder: shutdown". A request without a body gets "recorder\n".
+ * "read N bytes"; a read that fails is logged as "recorder: read_done CODE", and the request
+ * finished as failed. Every cleanup is logged as "recorder: cleanup CODE", startup and shutdown
+ * as "recorder: startup" and "recorder: shutdown". A request without a body gets "recorder\n".
+ * An INLINE read completion that runs on another thread than `handle` is logged as "recorder:
+ * read_done on another thread" (SPEC §12: callbacks run on the connection's I/O thread).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ typedef struct exchange {
     int completed;
     size_t length;
     int32_t status;
+    pthread_t handle_thread;
 } exchange;
 
 static ssgi_bytes text(const char *s) {
@@ -67,6 +69,9 @@ static void conclude(exchange *x, int32_t status) {
    a completion that comes inside `read` may recurse. */
 static void on_read_inline(void *context, ssgi_bytes bytes, int32_t status) {
     exchange *x = context;
+    if (!pthread_equal(pthread_self(), x->handle_thread)) {
+        x->ops->log_error(x->call, text("recorder: read_done on another thread"));
+    }
     if (status != SSGI_OK || bytes.length == 0) {
         conclude(x, status);
         return;
@@ -115,6 +120,7 @@ static void handle(const ssgi_request *request, ssgi_call *call, const ssgi_serv
     exchange *x = calloc(1, sizeof *x);
     x->call = call;
     x->ops = ops;
+    x->handle_thread = pthread_self();
     pthread_mutex_init(&x->lock, NULL);
     pthread_cond_init(&x->ready, NULL);
     ops->log_error(call, text("recorder: reading the body"));
