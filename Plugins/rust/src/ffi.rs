@@ -57,7 +57,10 @@ pub struct Bytes {
 impl Bytes {
     /// Points at `slice`, for a call that copies what it keeps (every operation does).
     pub fn of(slice: &[u8]) -> Bytes {
-        Bytes { data: slice.as_ptr(), length: slice.len() }
+        Bytes {
+            data: slice.as_ptr(),
+            length: slice.len(),
+        }
     }
 
     /// The bytes as a slice.
@@ -138,8 +141,12 @@ pub struct ServerOps {
         done: Option<WriteDone>,
         done_context: *mut c_void,
     ) -> i32,
-    pub read:
-        unsafe extern "C" fn(call: *mut Call, max_length: usize, done: ReadDone, done_context: *mut c_void) -> i32,
+    pub read: unsafe extern "C" fn(
+        call: *mut Call,
+        max_length: usize,
+        done: ReadDone,
+        done_context: *mut c_void,
+    ) -> i32,
     pub finish: unsafe extern "C" fn(
         call: *mut Call,
         outcome: i32,
@@ -161,11 +168,19 @@ pub struct ServerInfo {
 }
 
 /// `startup`: returns 0, or non-zero with a NUL-terminated reason in `error`.
-pub type Startup =
-    unsafe extern "C" fn(context: *mut c_void, info: *const ServerInfo, error: *mut c_char, error_capacity: usize) -> i32;
+pub type Startup = unsafe extern "C" fn(
+    context: *mut c_void,
+    info: *const ServerInfo,
+    error: *mut c_char,
+    error_capacity: usize,
+) -> i32;
 /// `handle`: one call per request, on a server I/O thread.
-pub type Handle =
-    unsafe extern "C" fn(context: *mut c_void, request: *const Request, call: *mut Call, ops: *const ServerOps);
+pub type Handle = unsafe extern "C" fn(
+    context: *mut c_void,
+    request: *const Request,
+    call: *mut Call,
+    ops: *const ServerOps,
+);
 /// `shutdown`
 pub type Shutdown = unsafe extern "C" fn(context: *mut c_void);
 

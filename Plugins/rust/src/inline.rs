@@ -36,13 +36,25 @@ pub static DESCRIPTOR: App = App {
 };
 
 /// The operations table, kept from `startup` for the log line of `shutdown`.
-static OPS: std::sync::atomic::AtomicPtr<ServerOps> = std::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+static OPS: std::sync::atomic::AtomicPtr<ServerOps> =
+    std::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
 
-unsafe extern "C" fn startup(_: *mut c_void, info: *const ServerInfo, _: *mut c_char, _: usize) -> i32 {
+unsafe extern "C" fn startup(
+    _: *mut c_void,
+    info: *const ServerInfo,
+    _: *mut c_char,
+    _: usize,
+) -> i32 {
     let info = &*info;
-    OPS.store(info.ops as *mut ServerOps, std::sync::atomic::Ordering::Release);
+    OPS.store(
+        info.ops as *mut ServerOps,
+        std::sync::atomic::Ordering::Release,
+    );
     let software = core::ffi::CStr::from_ptr(info.server_software).to_string_lossy();
-    log_outside(&*info.ops, &format!("hello-rust: started (INLINE) under {software}"));
+    log_outside(
+        &*info.ops,
+        &format!("hello-rust: started (INLINE) under {software}"),
+    );
     0
 }
 
@@ -53,7 +65,12 @@ unsafe extern "C" fn shutdown(_: *mut c_void) {
     }
 }
 
-unsafe extern "C" fn handle(_: *mut c_void, request: *const Request, call: *mut Call, ops: *const ServerOps) {
+unsafe extern "C" fn handle(
+    _: *mut c_void,
+    request: *const Request,
+    call: *mut Call,
+    ops: *const ServerOps,
+) {
     let server = Server::new(call, ops);
     // Whether the request was handed on, to an exchange that finishes it: after that, a panic
     // here must not finish it again.
@@ -62,7 +79,10 @@ unsafe extern "C" fn handle(_: *mut c_void, request: *const Request, call: *mut 
         let route = Route::of(&*request);
         match route {
             Route::Hello => {
-                server.start_response("200 OK", &[("Content-Type", "text/plain"), ("X-Written-In", "Rust")]);
+                server.start_response(
+                    "200 OK",
+                    &[("Content-Type", "text/plain"), ("X-Written-In", "Rust")],
+                );
                 server.write(route::HELLO, None, core::ptr::null_mut());
                 server.finish(SSGI_FINISH_OK, None, core::ptr::null_mut());
             }
@@ -88,7 +108,10 @@ unsafe extern "C" fn handle(_: *mut c_void, request: *const Request, call: *mut 
 
 /// A completion, as the loop takes it.
 enum Completion {
-    Read { length: usize, status: i32 },
+    Read {
+        length: usize,
+        status: i32,
+    },
     Written(i32),
     /// The callback panicked: the request fails.
     Panicked(String),
@@ -141,10 +164,14 @@ impl Exchange {
         });
         match route {
             Route::Stream { .. } => {
-                exchange.server.start_response("200 OK", &[("Content-Type", "text/plain")]);
+                exchange
+                    .server
+                    .start_response("200 OK", &[("Content-Type", "text/plain")]);
             }
             Route::Echo => {
-                exchange.server.start_response("200 OK", &[("Content-Type", "application/octet-stream")]);
+                exchange
+                    .server
+                    .start_response("200 OK", &[("Content-Type", "application/octet-stream")]);
             }
             _ => {}
         }
@@ -154,9 +181,9 @@ impl Exchange {
     /// Applies a completion; an error says why the request fails.
     fn absorb(&self, completion: Completion) -> Result<(), String> {
         match completion {
-            Completion::Read { status, .. } if status != SSGI_OK => {
-                Err(format!("hello-rust: the body could not be read (read_done {status})"))
-            }
+            Completion::Read { status, .. } if status != SSGI_OK => Err(format!(
+                "hello-rust: the body could not be read (read_done {status})"
+            )),
             Completion::Read { length: 0, .. } => {
                 self.ended.set(true);
                 Ok(())
@@ -171,7 +198,9 @@ impl Exchange {
                 self.lines_written.get()
             )),
             Completion::Written(_) => Ok(()),
-            Completion::Panicked(message) => Err(format!("hello-rust: panicked in a callback: {message}")),
+            Completion::Panicked(message) => {
+                Err(format!("hello-rust: panicked in a callback: {message}"))
+            }
         }
     }
 
@@ -181,8 +210,10 @@ impl Exchange {
             Route::Upload | Route::PanicInRead if !self.ended.get() => self.read(),
             Route::Upload => {
                 let answer = route::upload_answer(self.received.get(), &self.hash.get());
-                self.server.start_response("200 OK", &[("Content-Type", "text/plain")]);
-                self.server.write(answer.as_bytes(), None, core::ptr::null_mut());
+                self.server
+                    .start_response("200 OK", &[("Content-Type", "text/plain")]);
+                self.server
+                    .write(answer.as_bytes(), None, core::ptr::null_mut());
                 self.finish(SSGI_FINISH_OK)
             }
             Route::Echo if self.chunk_pending.get() => {
@@ -207,7 +238,10 @@ impl Exchange {
         self.in_call.set(true);
         let code = self.server.read(on_read, context);
         self.in_call.set(false);
-        self.take_completion(code, context, |status| Completion::Read { length: 0, status })
+        self.take_completion(code, context, |status| Completion::Read {
+            length: 0,
+            status,
+        })
     }
 
     fn write(self: &Rc<Self>, bytes: &[u8]) -> Next {
@@ -220,7 +254,12 @@ impl Exchange {
 
     /// After a `read` or `write` returned `code`: a refused call's callback will not run, so its
     /// reference is taken back here.
-    fn take_completion(&self, code: i32, context: *mut c_void, refused: impl FnOnce(i32) -> Completion) -> Next {
+    fn take_completion(
+        &self,
+        code: i32,
+        context: *mut c_void,
+        refused: impl FnOnce(i32) -> Completion,
+    ) -> Next {
         if code != SSGI_OK {
             drop(unsafe { Rc::from_raw(context as *const Exchange) });
             return Next::Completed(refused(code));
@@ -290,13 +329,19 @@ unsafe extern "C" fn on_read(context: *mut c_void, bytes: Bytes, status: i32) {
             chunk.extend_from_slice(bytes);
             exchange.chunk.set(chunk);
         }
-        Completion::Read { length: bytes.len(), status }
+        Completion::Read {
+            length: bytes.len(),
+            status,
+        }
     });
     complete(exchange, completion.unwrap_or_else(Completion::Panicked));
 }
 
 unsafe extern "C" fn on_written(context: *mut c_void, status: i32) {
-    complete(Rc::from_raw(context as *const Exchange), Completion::Written(status));
+    complete(
+        Rc::from_raw(context as *const Exchange),
+        Completion::Written(status),
+    );
 }
 
 /// Hands a completion to the loop: left for it when it came inside the call, else resumes it.
@@ -312,7 +357,10 @@ unsafe extern "C" fn release(context: *mut c_void, status: i32) {
     let exchange = Rc::from_raw(context as *const Exchange);
     if status != SSGI_OK {
         let _ = catching(|| {
-            log_outside(exchange.server.ops(), &format!("hello-rust: response not delivered (cleanup {status})"))
+            log_outside(
+                exchange.server.ops(),
+                &format!("hello-rust: response not delivered (cleanup {status})"),
+            )
         });
     }
 }

@@ -1,5 +1,6 @@
 //! An SSGI 1.0 application written in Rust against `ssgi.h` and `docs/SPEC.md` alone: no crate,
-//! the FFI declared by hand once (`ffi`), as an outside developer would (docs/SPEC.md §18).
+//! the FFI declared by hand once (`ffi`), as an outside developer would (SPEC §21 says what to
+//! get right in another language).
 //!
 //! ```sh
 //! cargo build --release        # target/release/libhello_rust.so
@@ -15,7 +16,8 @@
 //! Routes: `GET /hello` ("Hello world from Rust!"); `GET /stream?lines=N` (N lines, each written
 //! after the previous one's completion); `POST /upload` (reads the body, answers its length and
 //! FNV-1a hash); `POST /echo` (sends the body back while reading it); `/panic` and
-//! `POST /panic-in-read` (panic in `handle` and in the read callback: the client gets a 500).
+//! `POST /panic-in-read` (panic in `handle`, and in the read callback, or for `app_threads` after
+//! the first read: the client gets a 500).
 
 pub mod ffi;
 

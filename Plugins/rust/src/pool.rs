@@ -54,7 +54,12 @@ struct Pool {
 
 static POOL: Mutex<Option<Pool>> = Mutex::new(None);
 
-unsafe extern "C" fn startup(_: *mut c_void, info: *const ServerInfo, error: *mut c_char, capacity: usize) -> i32 {
+unsafe extern "C" fn startup(
+    _: *mut c_void,
+    info: *const ServerInfo,
+    error: *mut c_char,
+    capacity: usize,
+) -> i32 {
     let info = &*info;
     let ops: &'static ServerOps = &*info.ops;
     let started = catching(|| {
@@ -83,13 +88,18 @@ unsafe extern "C" fn startup(_: *mut c_void, info: *const ServerInfo, error: *mu
         return 1;
     }
     let software = core::ffi::CStr::from_ptr(info.server_software).to_string_lossy();
-    log_outside(ops, &format!("hello-rust: started (THREAD_POOL, {THREADS} threads) under {software}"));
+    log_outside(
+        ops,
+        &format!("hello-rust: started (THREAD_POOL, {THREADS} threads) under {software}"),
+    );
     0
 }
 
 unsafe extern "C" fn shutdown(_: *mut c_void) {
     let _ = catching(|| {
-        let Some(pool) = POOL.lock().unwrap_or_else(PoisonError::into_inner).take() else { return };
+        let Some(pool) = POOL.lock().unwrap_or_else(PoisonError::into_inner).take() else {
+            return;
+        };
         drop(pool.jobs);
         for thread in pool.threads {
             let _ = thread.join();
@@ -98,11 +108,17 @@ unsafe extern "C" fn shutdown(_: *mut c_void) {
     });
 }
 
-unsafe extern "C" fn handle(_: *mut c_void, request: *const Request, call: *mut Call, ops: *const ServerOps) {
+unsafe extern "C" fn handle(
+    _: *mut c_void,
+    request: *const Request,
+    call: *mut Call,
+    ops: *const ServerOps,
+) {
     let server = Server::new(call, ops);
     let sent = catching(|| {
         let pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
-        pool.as_ref().map(|pool| pool.jobs.send(Job { request, server }).is_ok())
+        pool.as_ref()
+            .map(|pool| pool.jobs.send(Job { request, server }).is_ok())
     });
     if sent != Ok(Some(true)) {
         server.log("hello-rust: no pool thread takes requests");
@@ -112,7 +128,10 @@ unsafe extern "C" fn handle(_: *mut c_void, request: *const Request, call: *mut 
 
 /// Serves one request on a pool thread; a panic fails it, unless it was finished already.
 fn run(job: Job) {
-    let call = Blocking { server: job.server, finished: Cell::new(false) };
+    let call = Blocking {
+        server: job.server,
+        finished: Cell::new(false),
+    };
     let outcome = catching(|| serve(unsafe { Route::of(&*job.request) }, &call));
     let why = match outcome {
         Ok(Ok(())) => return,
@@ -131,7 +150,10 @@ fn serve(route: Route, call: &Blocking) -> Result<(), String> {
     let server = &call.server;
     match route {
         Route::Hello => {
-            server.start_response("200 OK", &[("Content-Type", "text/plain"), ("X-Written-In", "Rust")]);
+            server.start_response(
+                "200 OK",
+                &[("Content-Type", "text/plain"), ("X-Written-In", "Rust")],
+            );
             server.write(route::HELLO, None, core::ptr::null_mut());
         }
         Route::NotFound => {
@@ -142,9 +164,13 @@ fn serve(route: Route, call: &Blocking) -> Result<(), String> {
         Route::Stream { lines } => {
             server.start_response("200 OK", &[("Content-Type", "text/plain")]);
             for number in 1..=lines {
-                call.write(route::line(number).as_bytes()).map_err(|status| {
-                    format!("hello-rust: the client went away after {} lines (write_done {status})", number - 1)
-                })?;
+                call.write(route::line(number).as_bytes())
+                    .map_err(|status| {
+                        format!(
+                            "hello-rust: the client went away after {} lines (write_done {status})",
+                            number - 1
+                        )
+                    })?;
             }
         }
         Route::Upload => {
@@ -159,7 +185,11 @@ fn serve(route: Route, call: &Blocking) -> Result<(), String> {
                 hash.update(&chunk);
             }
             server.start_response("200 OK", &[("Content-Type", "text/plain")]);
-            server.write(route::upload_answer(received, &hash).as_bytes(), None, core::ptr::null_mut());
+            server.write(
+                route::upload_answer(received, &hash).as_bytes(),
+                None,
+                core::ptr::null_mut(),
+            );
         }
         Route::Echo => {
             server.start_response("200 OK", &[("Content-Type", "application/octet-stream")]);
@@ -168,8 +198,9 @@ fn serve(route: Route, call: &Blocking) -> Result<(), String> {
                 if chunk.is_empty() {
                     break;
                 }
-                call.write(&chunk)
-                    .map_err(|status| format!("hello-rust: the client went away (write_done {status})"))?;
+                call.write(&chunk).map_err(|status| {
+                    format!("hello-rust: the client went away (write_done {status})")
+                })?;
             }
         }
         Route::PanicInRead => {
@@ -200,7 +231,9 @@ impl Blocking {
             (Vec::new(), code)
         };
         if status != SSGI_OK {
-            return Err(format!("hello-rust: the body could not be read (read_done {status})"));
+            return Err(format!(
+                "hello-rust: the body could not be read (read_done {status})"
+            ));
         }
         Ok(bytes)
     }
@@ -239,7 +272,10 @@ struct Waiter<T> {
 
 impl<T> Default for Waiter<T> {
     fn default() -> Self {
-        Waiter { value: Mutex::new(None), ready: Condvar::new() }
+        Waiter {
+            value: Mutex::new(None),
+            ready: Condvar::new(),
+        }
     }
 }
 
@@ -255,7 +291,10 @@ impl<T> Waiter<T> {
             if let Some(value) = value.take() {
                 return value;
             }
-            value = self.ready.wait(value).unwrap_or_else(PoisonError::into_inner);
+            value = self
+                .ready
+                .wait(value)
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
 }
@@ -274,6 +313,11 @@ unsafe extern "C" fn write_done(context: *mut c_void, status: i32) {
 unsafe extern "C" fn cleanup(context: *mut c_void, status: i32) {
     if status != SSGI_OK {
         let ops = &*(context as *const ServerOps);
-        let _ = catching(|| log_outside(ops, &format!("hello-rust: response not delivered (cleanup {status})")));
+        let _ = catching(|| {
+            log_outside(
+                ops,
+                &format!("hello-rust: response not delivered (cleanup {status})"),
+            )
+        });
     }
 }

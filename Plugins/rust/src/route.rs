@@ -8,7 +8,9 @@ pub enum Route {
     /// `GET /hello` (or HEAD).
     Hello,
     /// `GET /stream?lines=N`: N lines, each written once the previous one was taken.
-    Stream { lines: usize },
+    Stream {
+        lines: usize,
+    },
     /// A body sent to `/upload`: read whole, answered with its length and FNV-1a hash.
     Upload,
     /// A body sent to `/echo`: sent back while it is read.
@@ -29,7 +31,9 @@ impl Route {
         let has_body = request.body_length != 0;
         match (path, has_body) {
             (b"/hello", false) if method == b"GET" || method == b"HEAD" => Route::Hello,
-            (b"/stream", false) => Route::Stream { lines: lines(request.query_string.as_slice()) },
+            (b"/stream", false) => Route::Stream {
+                lines: lines(request.query_string.as_slice()),
+            },
             (b"/upload", true) => Route::Upload,
             (b"/echo", true) => Route::Echo,
             (b"/panic", _) => Route::Panic,
@@ -41,7 +45,9 @@ impl Route {
 
 /// `lines=N` in a query string; 10 by default, at most a million.
 fn lines(query: &[u8]) -> usize {
-    let value = query.split(|byte| *byte == b'&').find_map(|pair| pair.strip_prefix(b"lines="));
+    let value = query
+        .split(|byte| *byte == b'&')
+        .find_map(|pair| pair.strip_prefix(b"lines="));
     let number = value.and_then(|digits| std::str::from_utf8(digits).ok()?.parse::<usize>().ok());
     number.unwrap_or(10).min(1_000_000)
 }

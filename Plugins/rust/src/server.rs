@@ -22,13 +22,30 @@ impl Server {
 
     /// `start_response` with at most 4 headers, copied by the server before it returns.
     pub fn start_response(&self, status: &str, headers: &[(&str, &str)]) -> i32 {
-        let empty = Header { name: Bytes::of(b""), value: Bytes::of(b"") };
+        let empty = Header {
+            name: Bytes::of(b""),
+            value: Bytes::of(b""),
+        };
         let mut fields = [empty; 4];
-        assert!(headers.len() <= fields.len(), "start_response takes at most 4 headers here");
+        assert!(
+            headers.len() <= fields.len(),
+            "start_response takes at most 4 headers here"
+        );
         for (field, (name, value)) in fields.iter_mut().zip(headers) {
-            *field = Header { name: Bytes::of(name.as_bytes()), value: Bytes::of(value.as_bytes()) };
+            *field = Header {
+                name: Bytes::of(name.as_bytes()),
+                value: Bytes::of(value.as_bytes()),
+            };
         }
-        unsafe { (self.ops.start_response)(self.call, Bytes::of(status.as_bytes()), fields.as_ptr(), headers.len(), 0) }
+        unsafe {
+            (self.ops.start_response)(
+                self.call,
+                Bytes::of(status.as_bytes()),
+                fields.as_ptr(),
+                headers.len(),
+                0,
+            )
+        }
     }
 
     /// `write`; `done` runs once, maybe before this returns, when the server can take more.
