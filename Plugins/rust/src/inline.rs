@@ -20,20 +20,13 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 /// The descriptor `app` returns.
-pub static DESCRIPTOR: App = App {
-    magic: SSGI_MAGIC,
-    abi_major: SSGI_ABI_MAJOR,
-    abi_minor: SSGI_ABI_MINOR,
-    struct_size: core::mem::size_of::<App>(),
-    name: c"hello-rust".as_ptr(),
-    sdk_version: c"".as_ptr(),
-    compiler: c"Rust".as_ptr(),
-    execution: SSGI_EXECUTION_INLINE,
-    context: core::ptr::null_mut(),
-    startup: Some(startup),
+pub static DESCRIPTOR: App = crate::descriptor(
+    c"hello-rust",
+    SSGI_EXECUTION_INLINE,
+    startup,
     handle,
-    shutdown: Some(shutdown),
-};
+    shutdown,
+);
 
 /// The operations table, kept from `startup` for the log line of `shutdown`.
 static OPS: std::sync::atomic::AtomicPtr<ServerOps> =
@@ -274,7 +267,10 @@ impl Exchange {
         self.finished.set(true);
         let context = Rc::into_raw(Rc::clone(self)) as *mut c_void;
         // `release` may run before this returns: `self` is still held by the caller's `Rc`.
-        self.server.finish(outcome, Some(release), context);
+        if self.server.finish(outcome, Some(release), context) != SSGI_OK {
+            // Refused (SSGI_E_FINISHED): the cleanup will not run.
+            drop(unsafe { Rc::from_raw(context as *const Exchange) });
+        }
         Next::Finished
     }
 

@@ -26,6 +26,30 @@ mod pool;
 mod route;
 mod server;
 
+/// The descriptor of one of this library's applications: SSGI 1.0, no SDK, built by Rust.
+const fn descriptor(
+    name: &'static core::ffi::CStr,
+    execution: u32,
+    startup: ffi::Startup,
+    handle: ffi::Handle,
+    shutdown: ffi::Shutdown,
+) -> ffi::App {
+    ffi::App {
+        magic: ffi::SSGI_MAGIC,
+        abi_major: ffi::SSGI_ABI_MAJOR,
+        abi_minor: ffi::SSGI_ABI_MINOR,
+        struct_size: core::mem::size_of::<ffi::App>(),
+        name: name.as_ptr(),
+        sdk_version: c"".as_ptr(),
+        compiler: c"Rust".as_ptr(),
+        execution,
+        context: core::ptr::null_mut(),
+        startup: Some(startup),
+        handle,
+        shutdown: Some(shutdown),
+    }
+}
+
 /// The INLINE application.
 #[no_mangle]
 pub extern "C" fn app() -> *const ffi::App {

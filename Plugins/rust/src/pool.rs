@@ -17,20 +17,13 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 /// The descriptor `app_threads` returns.
-pub static DESCRIPTOR: App = App {
-    magic: SSGI_MAGIC,
-    abi_major: SSGI_ABI_MAJOR,
-    abi_minor: SSGI_ABI_MINOR,
-    struct_size: core::mem::size_of::<App>(),
-    name: c"hello-rust-threads".as_ptr(),
-    sdk_version: c"".as_ptr(),
-    compiler: c"Rust".as_ptr(),
-    execution: SSGI_EXECUTION_THREAD_POOL,
-    context: core::ptr::null_mut(),
-    startup: Some(startup),
+pub static DESCRIPTOR: App = crate::descriptor(
+    c"hello-rust-threads",
+    SSGI_EXECUTION_THREAD_POOL,
+    startup,
     handle,
-    shutdown: Some(shutdown),
-};
+    shutdown,
+);
 
 /// How many requests may block at once.
 const THREADS: usize = 4;
