@@ -10,7 +10,10 @@ struct LoadErrorTests {
         (.malformedArgument("lib.so:1x"), ["'lib.so:1x'", "PATH.so:CALLABLE", "C identifier"]),
         (.fileNotFound(path: "./missing.so"), ["./missing.so", "no such file"]),
         (.notASharedLibrary(path: "./x.txt", reason: "invalid ELF header"), ["./x.txt", "invalid ELF header"]),
-        (.symbolNotFound(symbol: "make_app", path: "./lib.so"), ["make_app", "./lib.so", "@_cdecl(\"make_app\")", "#[no_mangle]"]),
+        (
+            .symbolNotFound(symbol: "make_app", path: "./lib.so"),
+            ["make_app", "./lib.so", "@_cdecl(\"make_app\")", "#[no_mangle]"]
+        ),
         (.entryPointReturnedNull(symbol: "app", path: "./lib.so"), ["'app'", "./lib.so", "NULL"]),
         (
             .badMagic(symbol: "app", path: "./lib.so", found: 0xDEAD, expected: 0x5353_4749),
