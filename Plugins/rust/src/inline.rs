@@ -14,10 +14,11 @@
 
 use crate::ffi::*;
 use crate::route::{self, Fnv1a, Route};
-use crate::server::{catching, log_outside, Server};
-use core::ffi::{c_char, c_void};
+use crate::server::{catching, log_outside, startup_failed, Server};
+use core::ffi::{c_char, c_void, CStr};
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// The descriptor `app` returns.
 pub static DESCRIPTOR: App = crate::descriptor(
@@ -29,33 +30,36 @@ pub static DESCRIPTOR: App = crate::descriptor(
 );
 
 /// The operations table, kept from `startup` for the log line of `shutdown`.
-static OPS: std::sync::atomic::AtomicPtr<ServerOps> =
-    std::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+static OPS: AtomicPtr<ServerOps> = AtomicPtr::new(core::ptr::null_mut());
 
 unsafe extern "C" fn startup(
     _: *mut c_void,
     info: *const ServerInfo,
-    _: *mut c_char,
-    _: usize,
+    error: *mut c_char,
+    capacity: usize,
 ) -> i32 {
-    let info = &*info;
-    OPS.store(
-        info.ops as *mut ServerOps,
-        std::sync::atomic::Ordering::Release,
-    );
-    let software = core::ffi::CStr::from_ptr(info.server_software).to_string_lossy();
-    log_outside(
-        &*info.ops,
-        &format!("hello-rust: started (INLINE) under {software}"),
-    );
-    0
+    let started = catching(|| {
+        let info = &*info;
+        OPS.store(info.ops as *mut ServerOps, Ordering::Release);
+        let software = CStr::from_ptr(info.server_software).to_string_lossy();
+        log_outside(
+            &*info.ops,
+            &format!("hello-rust: started (INLINE) under {software}"),
+        );
+    });
+    match started {
+        Ok(()) => 0,
+        Err(message) => startup_failed(error, capacity, &format!("startup panicked: {message}")),
+    }
 }
 
 unsafe extern "C" fn shutdown(_: *mut c_void) {
-    let ops = OPS.load(std::sync::atomic::Ordering::Acquire);
-    if !ops.is_null() {
-        log_outside(&*ops, "hello-rust: shutdown (INLINE)");
-    }
+    let _ = catching(|| {
+        let ops = OPS.load(Ordering::Acquire);
+        if !ops.is_null() {
+            log_outside(&*ops, "hello-rust: shutdown (INLINE)");
+        }
+    });
 }
 
 unsafe extern "C" fn handle(

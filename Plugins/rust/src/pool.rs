@@ -9,8 +9,8 @@
 
 use crate::ffi::*;
 use crate::route::{self, Fnv1a, Route};
-use crate::server::{catching, log_outside, Server};
-use core::ffi::{c_char, c_void};
+use crate::server::{catching, log_outside, startup_failed, Server};
+use core::ffi::{c_char, c_void, CStr};
 use std::cell::Cell;
 use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -71,21 +71,20 @@ unsafe extern "C" fn startup(
             })
             .collect();
         *POOL.lock().unwrap_or_else(PoisonError::into_inner) = Some(Pool { jobs, threads, ops });
+        let software = CStr::from_ptr(info.server_software).to_string_lossy();
+        log_outside(
+            ops,
+            &format!("hello-rust: started (THREAD_POOL, {THREADS} threads) under {software}"),
+        );
     });
-    if let Err(message) = started {
-        // The reason, NUL-terminated, within the capacity (SPEC §4).
-        let reason = format!("cannot start the pool: {message}");
-        let length = reason.len().min(capacity.saturating_sub(1));
-        core::ptr::copy_nonoverlapping(reason.as_ptr(), error as *mut u8, length);
-        *error.add(length) = 0;
-        return 1;
+    match started {
+        Ok(()) => 0,
+        Err(message) => startup_failed(
+            error,
+            capacity,
+            &format!("cannot start the pool: {message}"),
+        ),
     }
-    let software = core::ffi::CStr::from_ptr(info.server_software).to_string_lossy();
-    log_outside(
-        ops,
-        &format!("hello-rust: started (THREAD_POOL, {THREADS} threads) under {software}"),
-    );
-    0
 }
 
 unsafe extern "C" fn shutdown(_: *mut c_void) {

@@ -2,7 +2,7 @@
 //! table, and the guard that keeps panics on this side of the boundary.
 
 use crate::ffi::{Bytes, Call, Cleanup, Header, ReadDone, ServerOps, WriteDone};
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// One request's handle and the server's operations (valid from `handle` until `finish` returns).
@@ -77,6 +77,20 @@ impl Server {
 /// `log_error` outside a request (startup, shutdown, after `finish`).
 pub fn log_outside(ops: &ServerOps, message: &str) {
     unsafe { (ops.log_error)(core::ptr::null_mut(), Bytes::of(message.as_bytes())) }
+}
+
+/// Fails `startup`: writes `reason`, NUL-terminated, into the server's `error` buffer within its
+/// `capacity` (SPEC §4), and returns the failure status.
+///
+/// # Safety
+/// `error` and `capacity` must be what the server passed to `startup`.
+pub unsafe fn startup_failed(error: *mut c_char, capacity: usize, reason: &str) -> i32 {
+    if capacity > 0 {
+        let length = reason.len().min(capacity - 1);
+        core::ptr::copy_nonoverlapping(reason.as_ptr(), error as *mut u8, length);
+        *error.add(length) = 0;
+    }
+    1
 }
 
 /// Runs `body` and catches a panic in it, so that no unwinding crosses into the server (since
