@@ -11,7 +11,8 @@
 //! - `app` is INLINE: its code runs on the server's I/O thread, inside `handle` and the
 //!   callbacks, and never blocks. Per-request state is an `Rc` of `Cell`s (`inline.rs`).
 //! - `app_threads` is THREAD_POOL: `handle` hands each request to a pool of threads that block
-//!   on the operations' completions. Per-request state is an `Arc` with a `Mutex` (`pool.rs`).
+//!   on the operations' completions, and answers at once those that cannot block. What a pool
+//!   thread shares with the completions is an `Arc` with a `Mutex` (`pool.rs`).
 //!
 //! Routes: `GET /hello` ("Hello world from Rust!"); `GET /stream?lines=N` (N lines, each written
 //! after the previous one's completion); `POST /upload` (reads the body, answers its length and

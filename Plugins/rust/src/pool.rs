@@ -1,6 +1,7 @@
 //! The THREAD_POOL application: `handle` hands each request to a pool of threads and returns;
 //! a pool thread runs the request start to finish in plain blocking code, waiting for each
-//! `read` and `write` completion.
+//! `read` and `write` completion. Requests whose answer cannot block (`/hello`, a 404) are
+//! answered in `handle` itself, which SPEC §5.2 allows a THREAD_POOL application.
 //!
 //! A completion runs on the server's I/O thread, so what it shares with the waiting thread is
 //! an `Arc` of a `Mutex` and a `Condvar`: the waiting thread keeps its own reference, the callback
@@ -107,6 +108,12 @@ unsafe extern "C" fn handle(
     ops: *const ServerOps,
 ) {
     let server = Server::new(call, ops);
+    // An answer that cannot block is given at once, here on the I/O thread, as INLINE code would
+    // (SPEC §5.2); the rest goes to the pool.
+    let at_once = catching(|| matches!(Route::of(&*request), Route::Hello | Route::NotFound));
+    if at_once == Ok(true) {
+        return run(Job { request, server });
+    }
     let sent = catching(|| {
         let pool = POOL.lock().unwrap_or_else(PoisonError::into_inner);
         pool.as_ref()
@@ -118,7 +125,8 @@ unsafe extern "C" fn handle(
     }
 }
 
-/// Serves one request on a pool thread; a panic fails it, unless it was finished already.
+/// Serves one request, on a pool thread or, when it cannot block, in `handle`; a panic fails it,
+/// unless it was finished already.
 fn run(job: Job) {
     let call = Blocking {
         server: job.server,
