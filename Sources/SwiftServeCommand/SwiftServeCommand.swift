@@ -1,14 +1,7 @@
 import ArgumentParser
+import Glibc
 import Logging
 import SwiftServe
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `swiftserve [options] PATH:CALLABLE`: loads an SSGI application from a shared library and
 /// serves it over HTTP/1.1.
@@ -149,191 +142,23 @@ struct SwiftServeCommand: ParsableCommand {
         }
         let logger = Logger(label: "swiftserve")
         if let socketCount = self.workerSockets {
-            Self.runWorker(socketCount: socketCount, command: self, logger: logger)
+            do {
+                Launcher.runWorker(socketCount: socketCount, try self.launchOptions(), logger: logger)
+            } catch {
+                Self.fail("\(error)", exitCode: 2)
+            }
         }
-        var pidFile: PidFile?
         do {
-            let configuration = try self.makeConfiguration()
-            let arbiter = try self.makeArbiterConfiguration()
-            let specifier = try ApplicationSpecifier(parsing: self.application ?? "")
-            let activated = try SocketActivation.takeSockets()
-            if activated != nil, !self.bind.isEmpty {
-                throw UsageError(
-                    message:
-                        "--bind cannot be used under systemd socket activation (LISTEN_FDS): the .socket unit says where to listen"
-                )
-            }
-            if let path = self.pidFile {
-                pidFile = PidFile(path: path)
-                try pidFile?.create()
-            }
-            let sockets = try activated ?? Self.bind(configuration)
-            if let privileges = configuration.privileges {
-                // The socket files go to the user and group, so that the workers (or this process,
-                // once it has switched) can remove them and a proxy in the group can connect.
-                for path in sockets.compactMap(\.createdPath) {
-                    try privileges.giveOwnership(of: path)
-                }
-            }
-            if self.workers == 0 {
-                // Switch before loading: no code of the application runs with the privileges.
-                if let privileges = configuration.privileges {
-                    try privileges.drop()
-                    logger.notice("serving as \(privileges)")
-                }
-                let application = try ApplicationLoader.load(specifier)
-                try Server(application: application, configuration: configuration, logger: logger).run(on: sockets)
-            } else {
-                if let privileges = configuration.privileges {
-                    logger.notice("workers serve as \(privileges)")
-                }
-                try Arbiter(
-                    specifier: specifier, sockets: sockets, configuration: arbiter,
-                    workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
-                ).run()
-            }
-            pidFile?.remove()
+            try Launcher.run(try self.launchOptions(), logger: logger)
         } catch {
-            pidFile?.remove()
             switch error {
             case let error as LoadError: Self.fail(error.description, exitCode: error.exitCode)
             case let error as UsageError: Self.fail(error.message, exitCode: 2)
+            case let error as LaunchError: Self.fail(error.description, exitCode: 2)
             case let error as ArbiterError: Self.fail(error.message, exitCode: error.exitCode)
             default: Self.fail("\(error)", exitCode: 1)
             }
         }
-    }
-
-    /// Runs this process as a worker of a master, which started it with `--worker-sockets`.
-    private static func runWorker(socketCount: Int, command: SwiftServeCommand, logger: Logger) -> Never {
-        do {
-            let status = Worker.run(
-                socketCount: socketCount, specifier: try ApplicationSpecifier(parsing: command.application ?? ""),
-                configuration: try command.makeConfiguration(), arbiter: try command.makeArbiterConfiguration(),
-                logger: logger)
-            Glibc.exit(status)
-        } catch {
-            Self.fail("\(error)", exitCode: 2)
-        }
-    }
-
-    /// Binds the plain listeners, then the `proxy:` ones: a worker finds them in that order.
-    private static func bind(_ configuration: ServerConfiguration) throws -> [ListenSocket] {
-        var sockets: [ListenSocket] = []
-        let umask = configuration.unixSocketUmask
-        do {
-            for target in configuration.binds {
-                sockets.append(try ListenSocket.bind(target, umask: umask))
-            }
-            for target in configuration.proxyProtocolBinds {
-                sockets.append(try ListenSocket.bind(target, umask: umask, proxyProtocol: true))
-            }
-        } catch {
-            sockets.forEach { $0.close() }
-            throw error
-        }
-        return sockets
-    }
-
-    private func makeConfiguration() throws -> ServerConfiguration {
-        var configuration = ServerConfiguration()
-        if !self.bind.isEmpty {
-            configuration.binds = []
-            for value in self.bind {
-                let proxyProtocol = value.hasPrefix("proxy:")
-                guard let target = BindTarget(parsing: proxyProtocol ? String(value.dropFirst(6)) : value) else {
-                    throw UsageError(
-                        message:
-                            "malformed --bind '\(value)': use HOST:PORT, [IPV6]:PORT or unix:PATH, optionally after proxy:"
-                    )
-                }
-                if proxyProtocol {
-                    configuration.proxyProtocolBinds.append(target)
-                } else {
-                    configuration.binds.append(target)
-                }
-            }
-        }
-        do {
-            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps)
-        } catch {
-            throw UsageError(message: "malformed --forwarded-allow-ips: \(error)")
-        }
-        guard self.workers >= 0 else {
-            throw UsageError(
-                message: "--workers must be 0 (one process, without a master) or more, not \(self.workers)")
-        }
-        if let threads = self.threads {
-            guard threads >= 1 else { throw UsageError(message: "--threads must be at least 1, not \(threads)") }
-            configuration.threads = threads
-        } else if self.workers > 0 {
-            configuration.threads = max(1, configuration.threads / self.workers)
-        }
-        guard self.headerTimeout >= 1, self.gracefulTimeout >= 0 else {
-            throw UsageError(message: "--header-timeout must be at least 1 second and --graceful-timeout not negative")
-        }
-        guard self.keepAliveTimeout >= 1, self.sendTimeout >= 1 else {
-            throw UsageError(message: "--keep-alive-timeout and --send-timeout must be at least 1 second")
-        }
-        guard self.minBodyRate >= 0 else {
-            throw UsageError(message: "--min-body-rate must not be negative, not \(self.minBodyRate)")
-        }
-        guard self.workerConnections >= 1 else {
-            throw UsageError(message: "--worker-connections must be at least 1, not \(self.workerConnections)")
-        }
-        configuration.headerTimeout = .seconds(Int64(self.headerTimeout))
-        configuration.keepAliveTimeout = .seconds(Int64(self.keepAliveTimeout))
-        configuration.sendTimeout = .seconds(Int64(self.sendTimeout))
-        configuration.minBodyRate = self.minBodyRate
-        configuration.workerConnections = self.workerConnections
-        configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
-        if self.user != nil || self.group != nil {
-            do {
-                configuration.privileges = try Privileges(user: self.user, group: self.group)
-            } catch {
-                throw UsageError(message: error.description)
-            }
-        }
-        if let umask = self.umask {
-            let digits = umask.hasPrefix("0o") ? umask.dropFirst(2) : umask[...]
-            guard !digits.isEmpty, digits.count <= 4, let mask = mode_t(digits, radix: 8), mask <= 0o777 else {
-                throw UsageError(message: "malformed --umask '\(umask)': give an octal mask such as 007 or 0o077")
-            }
-            configuration.unixSocketUmask = mask
-        }
-        configuration.accessLog = self.accessLog
-        configuration.debugHTTP = self.debugHTTP
-        configuration.validate = self.validate
-        return configuration
-    }
-
-    private func makeArbiterConfiguration() throws -> ArbiterConfiguration {
-        var configuration = ArbiterConfiguration()
-        for (name, value) in [
-            ("--timeout", self.timeout ?? 0), ("--max-requests", self.maxRequests),
-            ("--max-requests-jitter", self.maxRequestsJitter),
-        ] where value < 0 {
-            throw UsageError(message: "\(name) must be 0 (never) or more, not \(value)")
-        }
-        if self.maxRequestsJitter > 0, self.maxRequests == 0 {
-            throw UsageError(message: "--max-requests-jitter needs --max-requests: it adds to each worker's limit")
-        }
-        if self.workers == 0 {
-            let needsWorkers = [
-                ("--reload", self.reload), ("--timeout", self.timeout != nil), ("--max-requests", self.maxRequests > 0),
-            ]
-            if let (name, _) = needsWorkers.first(where: \.1) {
-                throw UsageError(
-                    message: "\(name) needs workers, which --workers 0 does without: use --workers 1 or more")
-            }
-        }
-        configuration.workers = self.workers
-        configuration.timeout = self.timeout.map { $0 == 0 ? nil : .seconds(Int64($0)) } ?? .seconds(30)
-        configuration.maxRequests = self.maxRequests == 0 ? nil : self.maxRequests
-        configuration.maxRequestsJitter = self.maxRequestsJitter
-        configuration.reload = self.reload
-        configuration.gracefulTimeout = .seconds(Int64(self.gracefulTimeout))
-        return configuration
     }
 
     /// Prints one line on standard error and exits: no usage dump, no stack trace.
@@ -342,9 +167,4 @@ struct SwiftServeCommand: ParsableCommand {
         line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
         Glibc.exit(exitCode)
     }
-}
-
-/// A command-line value that parses but cannot be used.
-struct UsageError: Error {
-    var message: String
 }

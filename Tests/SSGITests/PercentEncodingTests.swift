@@ -40,4 +40,19 @@ struct PercentEncodingTests {
         #expect(PercentEncoding.encodeFragment("top?x y") == "top?x%20y")
         #expect(PercentEncoding.encodePath("/plain") == "/plain")
     }
+
+    @Test(
+        "decodedBytes decodes %XX and leaves a % without two hex digits as it is",
+        arguments: [
+            ("/a%20b", "/a b"), ("%2F", "/"), ("%zz", "%zz"), ("/a%4", "/a%4"), ("/a%", "/a%"), ("%2f%2F", "//"),
+            ("%4a%4A", "JJ"), ("/plain", "/plain"), ("%%41", "%A"), ("/%41", "/A"),
+        ])
+    func decodedBytes(path: String, expected: String) {
+        #expect(PercentEncoding.decodedBytes(path.utf8) == Array(expected.utf8))
+    }
+
+    @Test("decodedBytes yields raw bytes, not necessarily UTF-8")
+    func decodedBytesAreRaw() {
+        #expect(PercentEncoding.decodedBytes("%C3%A9%FF%00".utf8) == [0xC3, 0xA9, 0xFF, 0x00])
+    }
 }

@@ -34,21 +34,6 @@ struct RequestEnvironmentTests {
     }
 
     @Test(
-        "percentDecoded decodes %XX and leaves a % without two hex digits as it is",
-        arguments: [
-            ("/a%20b", "/a b"), ("%2F", "/"), ("%zz", "%zz"), ("/a%4", "/a%4"), ("/a%", "/a%"), ("%2f%2F", "//"),
-            ("%4a%4A", "JJ"), ("/plain", "/plain"), ("%%41", "%A"), ("/%41", "/A"),
-        ])
-    func percentDecoded(path: String, expected: String) {
-        #expect(RequestEnvironment.percentDecoded(path[...]) == Array(expected.utf8))
-    }
-
-    @Test("percentDecoded yields raw bytes, not necessarily UTF-8")
-    func percentDecodedBytes() {
-        #expect(RequestEnvironment.percentDecoded("%C3%A9%FF%00"[...]) == [0xC3, 0xA9, 0xFF, 0x00])
-    }
-
-    @Test(
         "split(host:scheme:) separates name and port, with the scheme's default port when none is given",
         arguments: [
             ("example.com:8080", "http", "example.com", "8080"),

@@ -27,7 +27,7 @@ struct VaporResponse {
         let contentLengthForbidden = (100..<200).contains(code) || code == 204
         return self.response.headers.compactMap { name, value in
             if ResponseRules.isHopByHop(name.utf8) { return nil }
-            if contentLengthForbidden, ResponseRules.name(name.utf8, is: "content-length") { return nil }
+            if contentLengthForbidden, ASCII.equalsIgnoringCase(name.utf8, "content-length") { return nil }
             return (name, value)
         }
     }
