@@ -1,13 +1,6 @@
+import Glibc
 import NIOCore
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The requests the application holds: counted from `handle` until the server is done with the
 /// request after its `finish` (its cleanup, if any, has run).
