@@ -44,7 +44,9 @@ struct LoaderErrorTests {
         let result = try CommandResult.swiftserve(["/nonexistent/libnothing.so:app", "--bind", "127.0.0.1:0"])
         #expect(!result.standardError.contains("swift build"), "\(result.standardError)")
         // Under SwiftPM's build folder, it is.
-        let swift = try CommandResult.swiftserve(["/nonexistent/.build/release/libnothing.so:app", "--bind", "127.0.0.1:0"])
+        let swift = try CommandResult.swiftserve([
+            "/nonexistent/.build/release/libnothing.so:app", "--bind", "127.0.0.1:0",
+        ])
         #expect(swift.standardError.contains("(swift build)"), "\(swift.standardError)")
     }
 
