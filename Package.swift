@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "SSGI", targets: ["SSGI"]),
         .library(name: "SwiftServe", targets: ["SwiftServe"]),
         .library(name: "SwiftServeTesting", targets: ["SwiftServeTesting"]),
+        .library(name: "ParserDifferential", targets: ["ParserDifferential"]),
         .library(name: "Pyramidish", targets: ["Pyramidish"]),
         .library(name: "Flaskish", targets: ["Flaskish"]),
         .library(name: "Djangoish", targets: ["Djangoish"]),
@@ -63,10 +64,24 @@ let package = Package(
             dependencies: [],
             path: "Tests/SwiftServeTesting"
         ),
+        .target(
+            name: "ParserDifferential",
+            dependencies: [
+                "SwiftServe",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/ParserDifferential"
+        ),
         .testTarget(name: "SSGITests", dependencies: ["SSGI", "SwiftServeTesting"]),
         .testTarget(
             name: "SwiftServeTests",
-            dependencies: ["SwiftServe", .product(name: "NIOEmbedded", package: "swift-nio")]
+            dependencies: [
+                "SwiftServe", "SSGI", "CSSGI", "ParserDifferential",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "DjangoishTests", dependencies: ["Djangoish"]),
         .testTarget(name: "FlaskishTests", dependencies: ["Flaskish", "SwiftServeTesting"]),

@@ -16,6 +16,7 @@ let package = Package(
             name: "FuzzRequestPath",
             dependencies: [
                 .product(name: "SwiftServe", package: "swiftserve"),
+                .product(name: "ParserDifferential", package: "swiftserve"),
                 .product(name: "SSGI", package: "swiftserve"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

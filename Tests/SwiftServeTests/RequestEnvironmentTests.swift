@@ -16,9 +16,9 @@ struct RequestEnvironmentTests {
     static func environment(
         _ method: HTTPMethod = .GET, _ uri: String, version: HTTPVersion = .http1_1,
         headers: [(String, String)] = [], urlScheme: String = "http"
-    ) throws -> RequestEnvironment {
+    ) throws -> EnvironmentValues {
         let head = HTTPRequestHead(version: version, method: method, uri: uri, headers: HTTPHeaders(headers))
-        return RequestEnvironment(head: head, connection: try self.connection(urlScheme: urlScheme), flags: 0)
+        return EnvironmentValues(head: head, connection: try self.connection(urlScheme: urlScheme), flags: 0)
     }
 
     // MARK: Static helpers
@@ -161,7 +161,7 @@ struct RequestEnvironmentTests {
     @Test("the flags are passed through")
     func flags() throws {
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-        let environment = RequestEnvironment(head: head, connection: try Self.connection(), flags: 0b101)
+        let environment = EnvironmentValues(head: head, connection: try Self.connection(), flags: 0b101)
         #expect(environment.flags == 0b101)
     }
 
@@ -174,7 +174,7 @@ struct RequestEnvironmentTests {
         #expect(connection.remoteAddr == "")
         #expect(connection.remotePort == "")
         let head = HTTPRequestHead(version: .http1_0, method: .GET, uri: "/")
-        let environment = RequestEnvironment(head: head, connection: connection, flags: 0)
+        let environment = EnvironmentValues(head: head, connection: connection, flags: 0)
         #expect(environment.serverName == "localhost")
         #expect(environment.serverPort == "")
         #expect(environment.remoteAddr == "")
@@ -206,10 +206,10 @@ struct RequestEnvironmentTests {
         let connection = ConnectionInfo(
             local: try SocketAddress(ipAddress: "::1", port: 9000),
             remote: try SocketAddress(ipAddress: "::1", port: 40000))
-        let fromHost = RequestEnvironment(
+        let fromHost = EnvironmentValues(
             head: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["Host": "[::1]:9000"]),
             connection: connection, flags: 0)
-        let fromAddress = RequestEnvironment(
+        let fromAddress = EnvironmentValues(
             head: HTTPRequestHead(version: .http1_0, method: .GET, uri: "/"), connection: connection, flags: 0)
         #expect(fromHost.serverName == "[::1]")
         #expect(fromAddress.serverName == fromHost.serverName)

@@ -112,11 +112,11 @@ private let handleFunction:
         let request = request!.pointee
         let mayBlock: Bool
         if case .sync(_, .inline) = application.handler { mayBlock = false } else { mayBlock = true }
-        let serverCall = ServerCall(call: call!, ops: ops!, mayBlock: mayBlock)
-        let environ = Environ(request, call: serverCall)
         let state = RequestState(
-            call: serverCall, applicationName: application.name, method: environ.requestMethod,
-            target: environ.requestURI)
+            call: ServerCall(call: call!, ops: ops!, mayBlock: mayBlock), applicationName: application.name)
+        let environ = Environ(request, state: state)
+        state.method = environ.requestMethod
+        state.target = environ.requestURI
         application.run(environ, state)
     }
 
@@ -158,7 +158,7 @@ extension ServerInfo {
 
 extension Environ {
     /// Copies the server's request into an environ that the application may keep.
-    fileprivate init(_ request: ssgi_request, call: ServerCall) {
+    fileprivate init(_ request: ssgi_request, state: RequestState) {
         var headers: [HTTPHeader] = []
         headers.reserveCapacity(request.header_count)
         for index in 0..<request.header_count {
@@ -183,7 +183,7 @@ extension Environ {
             multithread: request.flags & UInt32(SSGI_FLAG_MULTITHREAD) != 0,
             multiprocess: request.flags & UInt32(SSGI_FLAG_MULTIPROCESS) != 0,
             runOnce: request.flags & UInt32(SSGI_FLAG_RUN_ONCE) != 0,
-            input: RequestInput(call: call, bodyLength: request.body_length),
-            errors: ErrorStream(call: call))
+            input: RequestInput.of(call: state.call, bodyLength: request.body_length),
+            errors: ErrorStream(state: state))
     }
 }

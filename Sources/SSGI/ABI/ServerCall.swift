@@ -2,17 +2,17 @@ import CSSGI
 import Dispatch
 import Synchronization
 
-/// The SDK's side of one request at the C boundary: the server's call handle and operations.
+/// The SDK's side of one request at the C boundary: the server's call handle and operations, as
+/// a value (the request's one allocation is its `RequestState`, which holds it).
 ///
 /// This file and `ApplicationDescriptor.swift` hold all the SDK's pointer work. The methods are
 /// called one after another by the code that handles the request (the specification forbids
-/// concurrent operations on one call); only the error stream, which may be written from any thread
-/// and after the request ended (in a cleanup, say), takes a lock.
-final class ServerCall: @unchecked Sendable {
+/// concurrent operations on one call); the error stream, which may be written from any thread
+/// and after the request ended (in a cleanup, say), goes through `RequestState`, which knows
+/// under its lock whether the handle is still valid.
+struct ServerCall: @unchecked Sendable {
     private let call: OpaquePointer
     private let ops: UnsafePointer<ssgi_server_ops>
-    /// Whether `finish` was called: from then on the handle is invalid and messages go without it.
-    private let finished = Mutex(false)
     /// Whether blocking waits are allowed on the threads that run the application.
     let mayBlock: Bool
 
@@ -114,9 +114,9 @@ final class ServerCall: @unchecked Sendable {
         return box.value!
     }
 
+    /// Ends the call; the handle is invalid from here on.
     func finish(failed: Bool, cleanup: (@Sendable (Bool) -> Void)?) {
         let outcome = Int32(failed ? SSGI_FINISH_ERROR : SSGI_FINISH_OK)
-        self.finished.withLock { $0 = true }
         if let cleanup {
             let box = Unmanaged.passRetained(CleanupBox(cleanup)).toOpaque()
             _ = self.ops.pointee.finish(self.call, outcome, runCleanup, box)
@@ -125,12 +125,9 @@ final class ServerCall: @unchecked Sendable {
         }
     }
 
-    /// Logs with the request's handle while it is valid, and without it after `finish`; the lock
-    /// keeps `finish` from invalidating the handle while a message is being handed over.
-    func logError(_ message: String) {
-        self.finished.withLock { finished in
-            logServerError(self.ops, call: finished ? nil : self.call, message)
-        }
+    /// Logs with the request's handle while it is valid (`finished` is false), and without it after.
+    func logError(_ message: String, finished: Bool) {
+        logServerError(self.ops, call: finished ? nil : self.call, message)
     }
 }
 
@@ -146,7 +143,7 @@ extension ssgi_bytes {
     }
 
     /// The bytes as a string; invalid UTF-8 is repaired with U+FFFD.
-    var string: String {
+    package var string: String {
         guard let data = self.data, self.length > 0 else { return "" }
         return String(decoding: UnsafeBufferPointer(start: data, count: self.length), as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import CSSGI
+import Synchronization
 
 /// The SDK's record of one request in flight: whether the response started and what went wrong,
 /// so that a refused `startResponse` fails the request with the server's reason.
@@ -6,16 +7,30 @@ final class RequestState: @unchecked Sendable {
     let call: ServerCall
     let applicationName: String
     /// The request's method and target, for error messages.
-    let method: String
-    let target: String
+    var method = ""
+    var target = ""
     private(set) var started = false
     private(set) var failure: SSGIError?
+    /// Whether `finish` was called: from then on the handle is invalid and messages go without it.
+    private let finished = Mutex(false)
 
-    init(call: ServerCall, applicationName: String, method: String, target: String) {
+    init(call: ServerCall, applicationName: String) {
         self.call = call
         self.applicationName = applicationName
-        self.method = method
-        self.target = target
+    }
+
+    /// Ends the call with the server.
+    private func finishCall(failed: Bool, cleanup: (@Sendable (Bool) -> Void)?) {
+        self.finished.withLock { $0 = true }
+        self.call.finish(failed: failed, cleanup: cleanup)
+    }
+
+    /// Writes to the server's error log, with the request's handle while it is valid; the lock
+    /// keeps `finish` from invalidating the handle while a message is being handed over.
+    func logError(_ message: String) {
+        self.finished.withLock { finished in
+            self.call.logError(message, finished: finished)
+        }
     }
 
     func startResponse(status: String, headers: [HTTPHeader], hasErrorInfo: Bool) {
@@ -60,7 +75,7 @@ final class RequestState: @unchecked Sendable {
             for chunk in chunks where chunk.count > 0 {
                 try self.check(self.call.write(chunk), writing: chunk.count)
             }
-            self.call.finish(failed: false, cleanup: cleanup)
+            self.finishCall(failed: false, cleanup: cleanup)
         } catch {
             self.fail(error, cleanup: cleanup)
         }
@@ -75,7 +90,7 @@ final class RequestState: @unchecked Sendable {
         do {
             try self.checkStarted()
             try await produce(ResponseWriter(state: self))
-            self.call.finish(failed: false, cleanup: cleanup)
+            self.finishCall(failed: false, cleanup: cleanup)
         } catch {
             self.fail(error, cleanup: cleanup)
         }
@@ -84,10 +99,9 @@ final class RequestState: @unchecked Sendable {
     /// Logs why the application failed and finishes the request as failed.
     func fail(_ error: any Error, cleanup: (@Sendable (Bool) -> Void)?) {
         if (error as? SSGIError) != .disconnected {
-            self.call.logError(
-                "application '\(self.applicationName)' failed on \(self.method) \(self.target): \(error)")
+            self.logError("application '\(self.applicationName)' failed on \(self.method) \(self.target): \(error)")
         }
-        self.call.finish(failed: true, cleanup: cleanup)
+        self.finishCall(failed: true, cleanup: cleanup)
     }
 
     private func check(_ code: Int32, writing count: Int) throws {

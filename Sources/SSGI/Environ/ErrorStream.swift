@@ -2,8 +2,8 @@
 public struct ErrorStream: Sendable {
     private let sink: @Sendable (String) -> Void
 
-    init(call: ServerCall) {
-        self.sink = { call.logError($0) }
+    init(state: RequestState) {
+        self.sink = { state.logError($0) }
     }
 
     /// An error stream that hands each message to `sink`, for tests and direct calls.

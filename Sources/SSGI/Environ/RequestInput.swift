@@ -17,6 +17,14 @@ public final class RequestInput: @unchecked Sendable {
         self.source = bodyLength == 0 ? .memory([], offset: 0) : .server(call)
     }
 
+    /// The body of the request `call` serves: for a request without one, the one instance that
+    /// serves them all (reading it changes nothing), so that such a request allocates none.
+    static func of(call: ServerCall, bodyLength: Int64) -> RequestInput {
+        bodyLength == 0 ? Self.empty : RequestInput(call: call, bodyLength: bodyLength)
+    }
+
+    private static let empty = RequestInput(bytes: [])
+
     /// A body held in memory, for tests and for frameworks that call applications directly.
     public init(bytes: [UInt8]) {
         self.source = .memory(bytes, offset: 0)
@@ -43,6 +51,9 @@ public final class RequestInput: @unchecked Sendable {
     public static let defaultChunkSize = 64 * 1024
 
     /// Reads up to `maxLength` bytes; returns an empty array at the end of the body.
+    // Not inlined into `readAll(limit:)`: Swift 6.3's optimizer crashes splitting that coroutine
+    // when it is.
+    @inline(never)
     public func read(maxLength: Int = RequestInput.defaultChunkSize) async throws -> [UInt8] {
         switch self.source {
         case .server(let call):
@@ -96,7 +107,8 @@ public final class RequestInput: @unchecked Sendable {
     }
 
     private func readMemory(maxLength: Int) -> [UInt8] {
-        guard case .memory(let bytes, let offset) = self.source else { return [] }
+        // At the end nothing is written, so that the shared empty body is never written at all.
+        guard case .memory(let bytes, let offset) = self.source, offset < bytes.count else { return [] }
         let end = Swift.min(bytes.count, offset + Swift.max(maxLength, 1))
         self.source = .memory(bytes, offset: end)
         return Array(bytes[offset..<end])

@@ -3,11 +3,13 @@
 /// A string is kept as it is and its UTF-8 handed to the server when it is sent, so that a body
 /// made of string literals is never copied into an array on the way out.
 public struct BodyChunk: Sendable, ExpressibleByStringLiteral, ExpressibleByStringInterpolation {
+    @usableFromInline
     enum Storage: Sendable {
         case bytes([UInt8])
         case string(String)
     }
 
+    @usableFromInline
     var storage: Storage
 
     /// The bytes sent to the client.
@@ -31,14 +33,19 @@ public struct BodyChunk: Sendable, ExpressibleByStringLiteral, ExpressibleByStri
         }
     }
 
+    // The initializers are inlinable so that a body of literals (`["Hello\n"]`) is a constant the
+    // compiler lays out once, not an array built for every request.
+    @inlinable
     public init(_ bytes: [UInt8]) {
         self.storage = .bytes(bytes)
     }
 
+    @inlinable
     public init(_ string: String) {
         self.storage = .string(string)
     }
 
+    @inlinable
     public init(stringLiteral value: String) {
         self.init(value)
     }

@@ -3,30 +3,40 @@
 /// Like a WSGI iterable it is either a list of chunks known in advance (`["Hello\n"]`), or a
 /// stream that produces chunks while the response is sent, with back-pressure.
 public struct ResponseBody: Sendable, ExpressibleByArrayLiteral, ExpressibleByStringLiteral {
+    @usableFromInline
     enum Storage: Sendable {
         case chunks([BodyChunk])
         case stream(@Sendable (ResponseWriter) async throws -> Void)
     }
 
+    @usableFromInline
     var storage: Storage
     /// Called once the server is done with the response (PEP 3333's `close()`); the argument tells
     /// whether the whole response reached the client.
+    @usableFromInline
     var cleanup: (@Sendable (_ delivered: Bool) -> Void)?
 
+    @inlinable
     init(storage: Storage) {
         self.storage = storage
         self.cleanup = nil
     }
 
+    // The initializers from chunks are inlinable so that a body of literals (`["Hello\n"]`) is a
+    // constant the compiler lays out once, not an array built for every request.
+
     /// A body made of chunks already in memory.
+    @inlinable
     public init(chunks: [BodyChunk]) {
         self.init(storage: .chunks(chunks))
     }
 
+    @inlinable
     public init(arrayLiteral elements: BodyChunk...) {
         self.init(chunks: elements)
     }
 
+    @inlinable
     public init(stringLiteral value: String) {
         self.init(chunks: [BodyChunk(value)])
     }

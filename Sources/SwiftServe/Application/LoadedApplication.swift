@@ -27,7 +27,6 @@ public struct LoadedApplication: @unchecked Sendable {
 
     /// The same application with every request checked by the SDK's `Validator` (`--validate`).
     public func validated() -> LoadedApplication {
-        ForeignApplication.logMessagesWithoutRequest(to: ErrorStream { ServerOperations.logWithoutRequest($0) })
         let wrapped = Validator.wrap(ForeignApplication(descriptor: UnsafeRawPointer(self.descriptor)).application)
         let handler = exportApplication(name: self.name, wrapped).assumingMemoryBound(to: ssgi_app.self)
         return LoadedApplication(self, handler: handler)

@@ -108,7 +108,7 @@ struct ForwardedHeaders {
     }
 
     private static func host(_ value: Substring) -> String? {
-        !value.isEmpty && RequestHeadRules.isHost(String(value)) ? String(value) : nil
+        !value.isEmpty && RequestHeadRules.isHost(value.utf8) ? String(value) : nil
     }
 
     /// The comma-separated elements of all the fields, in order, trimmed; commas inside quoted

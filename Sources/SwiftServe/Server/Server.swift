@@ -3,8 +3,8 @@ import Dispatch
 import Glibc
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
+import SSGI
 
 /// The swiftserve server: starts the application and serves it over HTTP/1.1 on listening
 /// sockets until a signal stops it, in a process of its own (`--workers 0`) or in each worker.
@@ -52,7 +52,7 @@ public final class Server: Sendable {
     /// Serves on `sockets` until stopped; `worker`, when this process is one, hears when the
     /// server is ready and of every request.
     func serve(on sockets: [ListenSocket], worker: Worker?) throws {
-        ServerOperations.applicationLogger.withLockedValue { $0 = self.logger }
+        ServerOperations.logWithoutCall = { [logger = self.logger] message in logger.error("\(message)") }
         let flags = self.requestFlags(asWorker: worker != nil)
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         do {

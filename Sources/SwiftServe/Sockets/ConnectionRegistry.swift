@@ -21,7 +21,7 @@ final class ConnectionRegistry: Sendable {
         if draining {
             // After the channel initializer has added the connection handler.
             channel.eventLoop.execute {
-                channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.CloseWhenIdle())
+                channel.pipeline.fireUserInboundEventTriggered(HTTP1ConnectionHandler.CloseWhenIdle())
             }
         }
         channel.closeFuture.whenComplete { _ in
@@ -45,7 +45,7 @@ final class ConnectionRegistry: Sendable {
         }
         if channels.isEmpty { promise.succeed() }
         for channel in channels {
-            channel.pipeline.fireUserInboundEventTriggered(ConnectionHandler.CloseWhenIdle())
+            channel.pipeline.fireUserInboundEventTriggered(HTTP1ConnectionHandler.CloseWhenIdle())
         }
         return promise.futureResult
     }

@@ -1,10 +1,9 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 
 /// The handlers that serve an SSGI application over HTTP/1.1 on one connection, in the order bytes
-/// meet them: the PROXY protocol header (on `proxy:` binds), the read-activity marker the header
-/// timeout needs, SwiftNIO's parser, and the connection handler that runs requests.
+/// meet them: the PROXY protocol header (on `proxy:` binds), and the connection handler, which
+/// parses requests, runs them and writes their responses.
 ///
 /// `Server` puts them on every connection it accepts; a test or a fuzzer puts them on a channel
 /// of its own, such as an `EmbeddedChannel`, and so drives exactly the server's request path.
@@ -31,14 +30,6 @@ public struct ConnectionPipeline: Sendable {
             try pipeline.addHandler(
                 ProxyProtocolHandler(trusting: self.server.configuration.forwardedAllowIPs, logger: self.server.logger))
         }
-        let activity = ReadActivity()
-        let decoder = HTTPRequestDecoder(
-            leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop,
-            limitConfiguration: self.server.configuration.limits.decoderLimits)
-        try pipeline.addHandlers([
-            activity,
-            ByteToMessageHandler(decoder),
-            ConnectionHandler(server: self.server, activity: activity),
-        ])
+        try pipeline.addHandler(HTTP1ConnectionHandler(server: self.server))
     }
 }

@@ -1,18 +1,18 @@
 import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 
 /// `--debug-http`: prints each request head as `> ` lines and each response head as `< ` lines
 /// on standard error, the way `curl -v` shows a conversation.
 final class HTTPTrace: Sendable {
     private let lock = NIOLock()
 
-    func request(_ head: HTTPRequestHead, from remote: String) {
+    func request(_ head: RequestHead.Parts, from remote: String) {
         var text =
-            "* request from \(remote.isEmpty ? "unix socket" : remote)\n> \(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\n"
-        for (name, value) in head.headers {
-            text += "> \(name): \(value)\n"
+            "* request from \(remote.isEmpty ? "unix socket" : remote)\n> \(String(decoding: head.method, as: UTF8.self)) \(String(decoding: head.target, as: UTF8.self)) HTTP/\(head.head.versionMajor).\(head.head.versionMinor)\n"
+        for field in head.head.fields {
+            text +=
+                "> \(String(decoding: head.name(field), as: UTF8.self)): \(String(decoding: head.rawValue(field), as: UTF8.self))\n"
         }
         text += ">\n"
         self.emit(text)

@@ -1,4 +1,3 @@
-import NIOHTTP1
 import SSGI
 
 /// What a request must say for the server to frame and route it unambiguously, beyond what the
@@ -12,23 +11,23 @@ import SSGI
 /// so that a parser update that loosens one cannot open a request-smuggling hole unnoticed; the
 /// rest are the ones the parser does not check.
 enum RequestHeadRules {
-    /// The refusal for `head`, or nil when it may be served.
-    static func refusal(of head: HTTPRequestHead) -> RequestRefusal? {
+    /// The refusal for `request`, or nil when it may be served.
+    static func refusal<Request: RequestDescription>(of request: Request) -> RequestRefusal? {
         var hostCount = 0
-        var host: String?
+        var host: Request.Bytes?
         var contentLengthCount = 0
-        var contentLength: String?
+        var contentLength: Request.Bytes?
         var codings = TransferCodings()
-        for (name, value) in head.headers {
-            switch name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(name.utf8, "host"):
+        for index in 0..<request.fieldCount {
+            switch request.kind(at: index) {
+            case .host:
                 hostCount += 1
-                host = value
-            case 14 where ASCII.equalsIgnoringCase(name.utf8, "content-length"):
+                host = request.value(at: index)
+            case .contentLength:
                 contentLengthCount += 1
-                contentLength = value
-            case 17 where ASCII.equalsIgnoringCase(name.utf8, "transfer-encoding"):
-                codings.add(value)
+                contentLength = request.value(at: index)
+            case .transferEncoding:
+                codings.add(request.value(at: index))
             default:
                 break
             }
@@ -39,7 +38,7 @@ enum RequestHeadRules {
         if verdict != .none {
             if contentLengthCount > 0 { return .contentLengthWithTransferEncoding }
             // RFC 9112 §6.1: chunked is an HTTP/1.1 framing; a 1.0 request that claims it is faulty.
-            if head.version.minor == 0 { return .transferEncodingInHTTP10 }
+            if request.isHTTP10 { return .transferEncodingInHTTP10 }
             switch verdict {
             case .malformed: return .malformedTransferEncoding
             case .unknownCoding: return .unknownTransferCoding
@@ -51,11 +50,11 @@ enum RequestHeadRules {
 
         // Routing: one authority, well formed (RFC 9112 §3.2).
         if hostCount > 1 { return .severalHosts }
-        if hostCount == 0, head.version.minor >= 1 { return .missingHost }
+        if hostCount == 0, !request.isHTTP10 { return .missingHost }
         if let host, !Self.isHost(host) { return .invalidHost }
-        if let refusal = Self.refusal(ofTarget: head.uri, method: head.method) { return refusal }
+        if let refusal = Self.refusal(ofTarget: request.target, method: request.method) { return refusal }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
-        if head.uri.utf8.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
+        if request.target.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
     }
 
@@ -65,72 +64,72 @@ enum RequestHeadRules {
     /// CONNECT; absolute-form with an `http` or `https` scheme and a `host[:port]` authority
     /// (§3.2.2, RFC 9110 §4.2); authority-form `host:port` for CONNECT, and for CONNECT only
     /// (§3.2.3); asterisk-form, a lone `*`, for OPTIONS only (§3.2.4).
-    static func refusal(ofTarget target: String, method: HTTPMethod) -> RequestRefusal? {
-        if method == .CONNECT {
+    static func refusal<Target: BidirectionalCollection<UInt8>, Method: Collection<UInt8>>(
+        ofTarget target: Target, method: Method
+    ) -> RequestRefusal? {
+        let first = target.first
+        // The origin form, the common case, needs no more than its first byte.
+        if first == UInt8(ascii: "/"), !Self.isMethod(method, "CONNECT") { return nil }
+        if Self.isMethod(method, "CONNECT") {
             return Self.isAuthorityForm(target) ? nil : .malformedConnectTarget
         }
-        switch target.utf8.first {
-        case UInt8(ascii: "/"):
-            return nil
-        case UInt8(ascii: "*"):
-            guard target.utf8.count == 1 else { return .malformedAsteriskTarget }
-            return method == .OPTIONS ? nil : .asteriskTargetWithoutOptions
-        default:
-            return Self.isAbsoluteForm(target) ? nil : .malformedAbsoluteTarget
+        if first == UInt8(ascii: "*") {
+            guard target.count == 1 else { return .malformedAsteriskTarget }
+            return Self.isMethod(method, "OPTIONS") ? nil : .asteriskTargetWithoutOptions
         }
+        return Self.isAbsoluteForm(target) ? nil : .malformedAbsoluteTarget
+    }
+
+    /// Whether `method` is `name`, byte for byte (methods are case-sensitive, RFC 9110 §9.1).
+    private static func isMethod<Method: Collection<UInt8>>(_ method: Method, _ name: StaticString) -> Bool {
+        let bytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return method.elementsEqual(bytes)
     }
 
     /// `http://` or `https://` (any case), then a `host[:port]` authority with a host, then nothing
     /// or the path and query: `http://example.com`, `HTTPS://[::1]:8443/p?q`. No userinfo (RFC
     /// 9110 §4.2.4), no empty host (§4.2.1).
-    static func isAbsoluteForm(_ target: String) -> Bool {
-        let bytes = target.utf8
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return false }
-        let scheme = bytes[..<colon]
+    static func isAbsoluteForm<Target: Collection<UInt8>>(_ target: Target) -> Bool {
+        guard let colon = target.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let scheme = target[..<colon]
         guard ASCII.equalsIgnoringCase(scheme, "http") || ASCII.equalsIgnoringCase(scheme, "https"),
-            bytes[colon...].starts(with: "://".utf8)
+            target[colon...].starts(with: "://".utf8)
         else { return false }
-        let rest = bytes[bytes.index(colon, offsetBy: 3)...]
+        let rest = target[target.index(colon, offsetBy: 3)...]
         let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
         guard let first = authority.first, first != UInt8(ascii: ":") else { return false }
-        return Self.isHost(String(Substring(authority)))
+        return Self.isHost(authority)
     }
 
     /// RFC 9112 §3.2.3 `authority-form = uri-host ":" port`, both present.
-    static func isAuthorityForm(_ target: String) -> Bool {
-        let bytes = target.utf8
-        guard Self.isHost(target), let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return false }
-        let port = bytes[bytes.index(after: colon)...]
-        return colon != bytes.startIndex && !port.isEmpty
+    static func isAuthorityForm<Target: BidirectionalCollection<UInt8>>(_ target: Target) -> Bool {
+        guard Self.isHost(target), let colon = target.lastIndex(of: UInt8(ascii: ":")) else { return false }
+        let port = target[target.index(after: colon)...]
+        return colon != target.startIndex && !port.isEmpty
             && port.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    /// The refusal for the trailer fields of a chunked body, or nil when they are acceptable.
+    /// The refusal for the trailer fields of a chunked body, named `fields`, or nil when they are
+    /// acceptable.
     ///
     /// Trailers are not handed to the application, but a field that frames or routes a request
     /// has no business after its body: a proxy that merges trailers into the head would see a
     /// different request from the one the server served (RFC 9110 §6.5.1).
-    static func refusal(ofTrailers trailers: HTTPHeaders) -> RequestRefusal? {
-        for (name, _) in trailers {
-            switch name.utf8.count {
-            case 4 where ASCII.equalsIgnoringCase(name.utf8, "host"),
-                14 where ASCII.equalsIgnoringCase(name.utf8, "content-length"),
-                17 where ASCII.equalsIgnoringCase(name.utf8, "transfer-encoding"):
-                return .framingFieldInTrailers
-            default:
-                break
+    static func refusal<Fields: Sequence<FieldName>>(ofTrailers fields: Fields) -> RequestRefusal? {
+        for name in fields {
+            switch name {
+            case .host, .contentLength, .transferEncoding: return .framingFieldInTrailers
+            default: break
             }
         }
         return nil
     }
 
     /// `1*DIGIT`, small enough for a 64-bit length. Surrounding whitespace is not part of a field value.
-    static func isContentLength(_ value: String) -> Bool {
-        let bytes = value.utf8.span
+    static func isContentLength<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         var digits = 0
         var sawTrailingWhitespace = false
-        for index in bytes.indices {
-            let byte = bytes[index]
+        for byte in bytes {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
                 if digits > 0 { sawTrailingWhitespace = true }
             } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), !sawTrailingWhitespace {
@@ -147,18 +146,13 @@ enum RequestHeadRules {
     /// Surrounding whitespace is not part of a field value.
     ///
     /// One pass over the bytes: Host is in every request.
-    static func isHost(_ value: String) -> Bool {
-        /// Where in `host[:port]` the byte being read falls.
-        enum Part {
-            case leadingWhitespace, regName, ipLiteral, afterIPLiteral, port, trailingWhitespace
-        }
-        let bytes = value.utf8.span
-        var part = Part.leadingWhitespace
+    static func isHost<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        if let common = Self.isCommonHost(bytes) { return common }
+        var part = HostPart.leadingWhitespace
         var literalLength = 0
         var portDigits = 0
         var port = 0
-        for index in bytes.indices {
-            let byte = bytes[index]
+        for byte in bytes {
             let isWhitespace = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
             switch part {
             case .leadingWhitespace:
@@ -214,6 +208,38 @@ enum RequestHeadRules {
         return part != .ipLiteral && port <= 65535
     }
 
+    /// The common Host, a name or IPv4 address and perhaps a port, checked with one table lookup
+    /// a byte; nil when the value has another form (an IPv6 literal, whitespace, no name), which
+    /// the full check reads.
+    private static func isCommonHost<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool? {
+        Self.regNameBytes.withUnsafeBufferPointer { isRegName in
+            var index = bytes.startIndex
+            var nameLength = 0
+            while index < bytes.endIndex, isRegName[Int(bytes[index])] {
+                nameLength += 1
+                bytes.formIndex(after: &index)
+            }
+            guard nameLength > 0 else { return nil }
+            if index == bytes.endIndex { return true }
+            guard bytes[index] == UInt8(ascii: ":") else { return nil }
+            bytes.formIndex(after: &index)
+            var port = 0
+            var digits = 0
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                digits += 1
+                guard digits <= 5 else { return false }
+                port = port * 10 + Int(byte - UInt8(ascii: "0"))
+                bytes.formIndex(after: &index)
+            }
+            return port <= 65535
+        }
+    }
+
+    /// `isRegNameByte` for every byte.
+    private static let regNameBytes: [Bool] = (0...255).map { Self.isRegNameByte(UInt8($0)) }
+
     /// RFC 3986 `unreserved / pct-encoded / sub-delims`.
     private static func isRegNameByte(_ byte: UInt8) -> Bool {
         switch byte {
@@ -238,6 +264,11 @@ enum RequestHeadRules {
             false
         }
     }
+}
+
+/// Where in `host[:port]` the byte being read falls (`RequestHeadRules.isHost(_:)`).
+private enum HostPart {
+    case leadingWhitespace, regName, ipLiteral, afterIPLiteral, port, trailingWhitespace
 }
 
 extension RequestRefusal {

@@ -31,9 +31,9 @@ public struct RequestLimits: Sendable, Hashable {
         return nil
     }
 
-    /// Limits for the parser itself: loose enough that the checks above give the precise status,
+    /// Limits for SwiftNIO's parser, which swiftserve's parser keeps for trailer fields: loose enough that the checks above give the precise status,
     /// tight enough that a head cannot take unbounded memory.
-    var decoderLimits: NIOHTTPDecoderLimitConfiguration {
+    public var decoderLimits: NIOHTTPDecoderLimitConfiguration {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderFieldSize = max(64 * 1024, 2 * max(self.requestLine, self.headerFieldSize))
         limits.maxHeaderFieldCount = 4 * self.headerFields + 16

@@ -1,4 +1,3 @@
-import NIOHTTP1
 import SSGI
 
 /// Why the server answers a request itself instead of handing it to the application: the status
@@ -13,16 +12,20 @@ struct RequestRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         self.rule = rule
     }
 
-    /// The refusal for what the parser found wrong: 431 for a head over its size limits, else 400.
-    init(_ parserError: HTTPParserError) {
-        if parserError == .headerOverflow {
-            self.init(.requestHeaderFieldsTooLarge, "the request head is over the parser's size limits")
-        } else if parserError == .invalidEOFState {
-            self.init(.badRequest, "the client closed its side of the connection before the request was complete")
-        } else {
-            self.init(.badRequest, "malformed request: \(parserError)")
+    /// The refusal for what the parser found wrong: 414 for a request line over the limit, 431
+    /// for a head over the limits of fields, else 400.
+    init(_ error: RequestParseError) {
+        switch error.rule {
+        case .requestLineTooLong: self.init(.uriTooLong, error.reason)
+        case .tooManyFields, .fieldTooLarge, .parserLimits: self.init(.requestHeaderFieldsTooLarge, error.reason)
+        case .notHTTP: self.init(.badRequest, error.reason)
+        case .syntax: self.init(.badRequest, "malformed request: \(error.reason)")
         }
     }
+
+    /// The client closed its sending side in the middle of a request: what it sent is incomplete.
+    static let closedBeforeComplete = RequestRefusal(
+        .badRequest, "the client closed its side of the connection before the request was complete")
 
     var description: String { "\(self.status.code) \(self.status.reasonPhrase): \(self.rule)" }
 }

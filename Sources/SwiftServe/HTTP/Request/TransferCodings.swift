@@ -27,9 +27,8 @@ struct TransferCodings {
     init() {}
 
     /// Adds the value of one Transfer-Encoding field, in the order received.
-    mutating func add(_ value: String) {
+    mutating func add<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) {
         self.fieldCount += 1
-        let bytes = value.utf8
         var start = bytes.startIndex
         while true {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: ",")) ?? bytes.endIndex
@@ -48,7 +47,7 @@ struct TransferCodings {
     }
 
     /// One element: `OWS token [ OWS ";" parameters ] OWS`.
-    private mutating func addElement(_ element: Substring.UTF8View) {
+    private mutating func addElement<Element: BidirectionalCollection<UInt8>>(_ element: Element) {
         let isWhitespace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         let parameters = element.firstIndex(of: UInt8(ascii: ";"))
         var name = element[..<(parameters ?? element.endIndex)]

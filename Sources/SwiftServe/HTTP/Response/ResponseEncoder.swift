@@ -7,27 +7,32 @@ enum ResponseEncoder {
     /// then Date and Server where the application set neither, the framing header, Connection as
     /// needed, and the blank line.
     ///
-    /// The head goes straight into the buffer the response is written from: each part is one
-    /// copy of bytes already laid out, with no array in between.
+    /// The head goes straight into the buffer the response is written from, in one write: each
+    /// part is one copy of bytes already laid out, with no array in between.
     static func writeHead(
         _ head: ResponseHead, framing: ResponseFraming, addContentLength: Int?, keepAlive: Bool,
         clientIsHTTP10: Bool, serverHeaders: borrowing ServerHeaders, into buffer: inout ByteBuffer
     ) {
-        buffer.writeBytes(head.bytes)
-        serverHeaders.write(date: !head.hasDate, server: !head.hasServer, into: &buffer)
-        if let length = addContentLength {
-            buffer.writeStaticString("Content-Length: ")
-            self.writeDecimal(length, into: &buffer)
-            buffer.writeStaticString("\r\n")
-        } else if framing == .chunked {
-            buffer.writeStaticString("Transfer-Encoding: chunked\r\n")
+        let capacity = head.bytes.count + serverHeaders.lines.count + Self.headOverhead
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+            var out = RawWriter(raw)
+            head.bytes.withUnsafeBytes { out.put($0) }
+            serverHeaders.withLines(date: !head.hasDate, server: !head.hasServer) { out.put($0) }
+            if let length = addContentLength {
+                out.put("Content-Length: ")
+                out.putDecimal(length)
+                out.put("\r\n")
+            } else if framing == .chunked {
+                out.put("Transfer-Encoding: chunked\r\n")
+            }
+            if !keepAlive, !clientIsHTTP10 {
+                out.put("Connection: close\r\n")
+            } else if keepAlive, clientIsHTTP10 {
+                out.put("Connection: keep-alive\r\n")
+            }
+            out.put("\r\n")
+            return out.count
         }
-        if !keepAlive, !clientIsHTTP10 {
-            buffer.writeStaticString("Connection: close\r\n")
-        } else if keepAlive, clientIsHTTP10 {
-            buffer.writeStaticString("Connection: keep-alive\r\n")
-        }
-        buffer.writeStaticString("\r\n")
     }
 
     /// The most bytes `writeHead` adds to `head.bytes` and the server's lines.
@@ -35,13 +40,10 @@ enum ResponseEncoder {
 
     /// Writes a non-negative number in decimal ASCII digits.
     static func writeDecimal(_ value: Int, into buffer: inout ByteBuffer) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.writeInteger(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 20) { raw in
+            var out = RawWriter(raw)
+            out.putDecimal(value)
+            return out.count
         }
     }
 
@@ -103,5 +105,41 @@ enum ResponseEncoder {
         buffer.writeStaticString("\r\nConnection: close\r\n\r\n")
         guard !toHead else { return 0 }
         return buffer.writeString(body)
+    }
+}
+
+/// Lays bytes out in a buffer's writable space, which the caller made large enough: how a
+/// response head is written in one access to its buffer rather than one per part.
+private struct RawWriter {
+    private let bytes: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+
+    init(_ bytes: UnsafeMutableRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    mutating func put(_ source: UnsafeRawBufferPointer) {
+        precondition(self.count + source.count <= self.bytes.count, "a response head over its reserved space")
+        UnsafeMutableRawBufferPointer(rebasing: self.bytes[self.count..<self.count + source.count]).copyMemory(
+            from: source)
+        self.count += source.count
+    }
+
+    mutating func put(_ literal: StaticString) {
+        literal.withUTF8Buffer { self.put(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A non-negative number in decimal ASCII digits.
+    mutating func putDecimal(_ value: Int) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        precondition(self.count + 20 <= self.bytes.count, "a response head over its reserved space")
+        var rest = value
+        while divisor > 0 {
+            self.bytes[self.count] = UInt8(ascii: "0") + UInt8(rest / divisor)
+            self.count += 1
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

@@ -19,3 +19,23 @@ extension ResponseFraming {
         }
     }
 }
+
+extension ResponseFraming {
+    /// How a response with `head` is framed for the client (docs/SPEC.md §8.2, §8.3): no body for
+    /// a status that has none; the application's Content-Length; the length the server knows
+    /// when the whole body is at hand (`knownLength`); chunked for an HTTP/1.1 client, else the
+    /// end of the connection.
+    init(for head: ResponseHead, knownLength: Int?, clientIsHTTP10: Bool) {
+        if !head.allowsBody {
+            self = .none
+        } else if let declared = head.contentLength {
+            self = .length(declared)
+        } else if let knownLength {
+            self = .length(knownLength)
+        } else if clientIsHTTP10 {
+            self = .closeDelimited
+        } else {
+            self = .chunked
+        }
+    }
+}

@@ -38,14 +38,17 @@ struct ResponseHead {
     /// What `bytes` is allocated with: room for a typical head.
     static let initialCapacity = 256
 
-    /// Checks and copies a status and headers.
+    /// Checks and copies a status and headers, into `storage` when it is given: the memory of a
+    /// previous response's head, kept by the connection so that a response head costs no
+    /// allocation.
     init<Bytes: Collection<UInt8>, Headers: Sequence<(name: Bytes, value: Bytes)>>(
-        status: Bytes, headers: Headers
+        status: Bytes, headers: Headers, storage: [UInt8] = []
     ) throws(Violation) {
         guard let code = ResponseRules.statusCode(status) else { throw .invalidStatus }
         self.statusCode = code
         self.statusLength = status.count
-        self.bytes = []
+        self.bytes = storage
+        self.bytes.removeAll(keepingCapacity: true)
         self.bytes.reserveCapacity(Self.initialCapacity)
         Self.append("HTTP/1.1 ", to: &self.bytes)
         self.bytes.append(contentsOf: status)

@@ -37,6 +37,18 @@ struct ServerHeaders {
         self.lines = lines
     }
 
+    /// Calls `body` with the lines as they were at the last `refresh`, the ones asked for only.
+    func withLines<Result>(date: Bool, server: Bool, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        self.lines.withUnsafeBytes { lines in
+            switch (date, server) {
+            case (true, true): body(lines)
+            case (true, false): body(UnsafeRawBufferPointer(rebasing: lines[..<self.dateLength]))
+            case (false, true): body(UnsafeRawBufferPointer(rebasing: lines[self.dateLength...]))
+            case (false, false): body(UnsafeRawBufferPointer(start: nil, count: 0))
+            }
+        }
+    }
+
     /// Writes the lines as they were at the last `refresh`, the ones asked for only.
     func write(date: Bool, server: Bool, into buffer: inout ByteBuffer) {
         switch (date, server) {
