@@ -14,6 +14,10 @@ enum CFixtures {
     /// its reads were told, run inline (`inline_app`) or on threads of its own (`thread_pool_app`).
     static let probe: Result<String, CompileError> = compile("probe")
 
+    /// The compiled `recorder.c`: logs the codes, cleanups and shutdown the server gives it, with
+    /// an INLINE (`inline_app`) and a THREAD_POOL (`pool_app`) entry point.
+    static let recorder: Result<String, CompileError> = compile("recorder")
+
     /// The compiled `broken_descriptors.c`: entry points the loader must refuse.
     static let brokenDescriptors: Result<String, CompileError> = compile("broken_descriptors")
 
@@ -39,7 +43,8 @@ enum CFixtures {
     }
 
     private static func compile(
-        _ name: String, as product: String? = nil, defines: [String] = [], executable: Bool = false
+        _ name: String, as product: String? = nil, defines: [String] = [], flags: [String] = [],
+        executable: Bool = false
     ) -> Result<String, CompileError> {
         let output = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftserve-c-fixtures-\(getpid())")
@@ -52,7 +57,7 @@ enum CFixtures {
         do {
             let result = try CommandResult.run(
                 "/usr/bin/env",
-                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-pthread"] + kind
+                ["cc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-pthread"] + kind + flags
                     + defines.map { "-D\($0)" }
                     + ["-I", include, source, "-o", path])
             guard result.status == 0 else {

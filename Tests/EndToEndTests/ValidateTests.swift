@@ -105,6 +105,21 @@ struct ValidateTests {
         #expect(server.waitForLog("SSGI validation failed [Content-Length]"), "\(server.log)")
     }
 
+    @Test("under the validator, an inline C application's read completions run on the thread of its handle")
+    func foreignReadCallbacksOnTheIOThread() throws {
+        let library = try CFixtures.recorder.get()
+        let server = try ServerProcess(
+            application: "\(library):inline_app", arguments: ["--validate", "--workers", "0", "--threads", "1"])
+        defer { server.stop() }
+        for _ in 0..<10 {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nping")
+            #expect(try client.readResponse().bodyText == "read 4 bytes\n")
+        }
+        #expect(!server.log.contains("recorder: read_done on another thread"), "\(server.log)")
+        #expect(!server.log.contains("SSGI validation failed"), "\(server.log)")
+    }
+
     @Test("without --validate the server serves what the validator would refuse")
     func onlyTheValidatorCatchesMissingContentType() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"))

@@ -12,7 +12,13 @@
  * server need only stay valid for the duration of the call it is passed to (the
  * server copies what it keeps). `handle` is called on a server I/O thread and must
  * not block; the operations in `ssgi_server_ops` may be called from any thread; the
- * server calls the application's callbacks on the connection's I/O thread.
+ * server calls the application's callbacks on the connection's I/O thread, before the
+ * operation returns only when the operation was called on that thread (SPEC.md §12).
+ *
+ * The constants below are members of anonymous enums, so their C type is `int`; the
+ * fields and parameters that carry them have fixed widths, which bindings in other
+ * languages give the constants: SSGI_FLAG_* and SSGI_EXECUTION_* are uint32_t, result
+ * codes (SSGI_OK, SSGI_E_*) and SSGI_FINISH_* are int32_t (SPEC.md §21).
  */
 #ifndef SSGI_H
 #define SSGI_H
@@ -68,7 +74,7 @@ typedef struct ssgi_header {
     ssgi_bytes value;
 } ssgi_header;
 
-/** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys. */
+/** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys: uint32_t. */
 enum {
     /** Another thread of this process may run the application's code while this request runs:
         several I/O threads call `handle`, or the application's execution is not INLINE. */
@@ -110,7 +116,7 @@ typedef struct ssgi_request {
     uint32_t flags;
 } ssgi_request;
 
-/** Result codes of server operations. Zero is success; everything else is negative. */
+/** Result codes of server operations and callbacks: int32_t. Zero is success; everything else is negative. */
 enum {
     SSGI_OK = 0,
     /** start_response was already called, and this call did not carry error information. */
@@ -141,7 +147,7 @@ enum {
     SSGI_E_TOO_MUCH_BODY = -10,
 };
 
-/** The outcome the application reports to `finish`. */
+/** The outcome the application reports to `finish`: int32_t. */
 enum {
     /** The response is complete. */
     SSGI_FINISH_OK = 0,
@@ -189,7 +195,11 @@ typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
  */
 typedef void (*ssgi_cleanup)(void *context, int32_t status);
 
-/** The server's operations, passed to every `handle` call; the table lives as long as the process. */
+/**
+ * The server's operations, passed to every `handle` call; the table lives as long as the
+ * process. Every operation of SSGI 1.0 is non-NULL; one appended by a later minor version
+ * exists only when `struct_size` covers it.
+ */
 typedef struct ssgi_server_ops {
     /** sizeof(ssgi_server_ops) as the server compiled it. */
     size_t struct_size;
@@ -253,7 +263,7 @@ typedef struct ssgi_server_ops {
 /* The application's descriptor                                              */
 /* ------------------------------------------------------------------------- */
 
-/** How the application runs its code; the server uses it for `ssgi.multithread`. */
+/** How the application runs its code (`ssgi_app.execution`: uint32_t); the server uses it for `ssgi.multithread`. */
 enum {
     /** On the I/O thread that called `handle`: non-blocking code only. */
     SSGI_EXECUTION_INLINE = 0,

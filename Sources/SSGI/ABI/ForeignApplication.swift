@@ -14,8 +14,9 @@ import Synchronization
 /// shared library, whatever language it was written in.
 ///
 /// This file plays the server's part of the ABI: it lays the environ out as an `ssgi_request`,
-/// hands the application an operations table, and turns the operations back into `startResponse`,
-/// body writes and `ssgi.input` reads. With `ServerCall.swift` and `ApplicationDescriptor.swift`,
+/// hands the application an operations table, and turns the operations back into `startResponse`
+/// and body writes. Reads go to the server's own `read` with the application's callback, so that
+/// it runs on the I/O thread as SPEC §12 promises. With `ServerCall.swift` and `ApplicationDescriptor.swift`,
 /// it is where the SDK touches C pointers.
 public struct ForeignApplication: @unchecked Sendable {
     private let descriptor: UnsafePointer<ssgi_app>
@@ -273,17 +274,16 @@ private enum ForeignOperations {
                 read: { handle, maxLength, done, context in
                     guard let done else { return Int32(SSGI_E_BAD_BODY) }
                     let input = call(handle).environ.input
-                    let completion = ForeignReadCompletion(function: done, context: context)
-                    Task {
-                        do {
-                            let chunk = try await input.read(
-                                maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)
-                            chunk.withUnsafeBufferPointer { completion(ssgi_bytes($0), Int32(SSGI_OK)) }
-                        } catch {
-                            completion(
-                                ssgi_bytes(data: nil, length: 0), (error as? SSGIError)?.code ?? Int32(SSGI_E_BAD_BODY))
-                        }
+                    // A body from the server is read with the server's own `read` and the
+                    // application's callback, which then runs where SPEC §12 says: on the I/O
+                    // thread, before `read` returns only when it was called there.
+                    if let server = input.serverCall {
+                        return server.read(maxLength: maxLength, forwardingTo: done, context: context)
                     }
+                    // A body in memory (no server): delivered at once.
+                    let chunk =
+                        (try? input.read(maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)) ?? []
+                    chunk.withUnsafeBufferPointer { done(context, ssgi_bytes($0), Int32(SSGI_OK)) }
                     return Int32(SSGI_OK)
                 },
                 finish: { handle, outcome, cleanup, context in
@@ -311,12 +311,4 @@ private enum ForeignOperations {
     static func call(_ handle: OpaquePointer?) -> ForeignCall {
         Unmanaged<ForeignCall>.fromOpaque(UnsafeRawPointer(handle!)).takeUnretainedValue()
     }
-}
-
-/// A foreign application's read callback.
-private struct ForeignReadCompletion: @unchecked Sendable {
-    let function: ssgi_read_done
-    let context: UnsafeMutableRawPointer?
-
-    func callAsFunction(_ bytes: ssgi_bytes, _ status: Int32) { self.function(self.context, bytes, status) }
 }

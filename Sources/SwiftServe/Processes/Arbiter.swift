@@ -14,7 +14,8 @@ import NIOCore
 ///   serving, and the master logs the worker's own reason and tries again, ever more slowly
 ///   (`CrashBackoff`), until the cause is gone; during a reload it ends the reload instead.
 /// - SIGTERM and SIGINT stop gracefully (the workers finish their requests within
-///   `--graceful-timeout`, then are killed); SIGQUIT stops at once.
+///   `--graceful-timeout`, then abandon those left and stop; a worker still running
+///   `stopGrace` later is killed); SIGQUIT stops at once.
 /// - SIGHUP reloads: a new generation of workers starts, and once all of them are ready the old
 ///   ones stop gracefully. The sockets stay open throughout, so no connection is refused.
 /// - SIGTTIN and SIGTTOU add and remove a worker; SIGUSR1 has the workers reopen their logs.
@@ -59,8 +60,10 @@ public final class Arbiter {
     private let signals = NIOLockedValueBox<[CInt]>([])
     private let wake: ControlPipe
 
-    /// How long workers told to stop at once (SIGQUIT) have before they are killed.
-    static let quickStopTimeout: TimeAmount = .seconds(5)
+    /// How long a worker has after its stop deadline (the end of `--graceful-timeout`, or at once
+    /// for SIGQUIT) to abandon its requests, run the application's shutdown and exit, before it is
+    /// killed. Longer than `Server.abandonedRequestWait`, the worker's own wait for the application.
+    static let stopGrace: TimeAmount = .seconds(5)
     /// The longest wait between two looks at the workers.
     static let tick: TimeAmount = .milliseconds(250)
 
@@ -204,7 +207,7 @@ public final class Arbiter {
     private func stop(_ worker: WorkerProcess, graceful: Bool) {
         // A worker still loading has no handlers yet: SIGTERM ends it without a core dump.
         let signal = graceful || worker.phase == .booting ? SIGTERM : SIGQUIT
-        let timeout = graceful ? self.configuration.gracefulTimeout : Self.quickStopTimeout
+        let timeout = (graceful ? self.configuration.gracefulTimeout : .zero) + Self.stopGrace
         worker.send(signal)
         worker.phase = .stopping(signal: signal, deadline: .now() + timeout)
     }
@@ -412,7 +415,11 @@ public final class Arbiter {
         for worker in self.workers.values where worker.killReason == nil {
             switch worker.phase {
             case .stopping(_, let deadline) where now > deadline:
-                self.kill(worker, reason: "it did not finish its requests within the stop timeout")
+                self.kill(
+                    worker,
+                    reason:
+                        "it had not exited \(Self.describe(Self.stopGrace)) after its stop deadline (an event loop blocked?)"
+                )
             case .booting, .serving, .retiring:
                 guard let timeout = self.configuration.timeout, now - worker.lastHeartbeat > timeout else { continue }
                 if worker.phase == .booting {

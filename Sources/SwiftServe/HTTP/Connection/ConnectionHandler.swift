@@ -267,6 +267,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         inFlight.remoteAddr = environment.remoteAddr
         inFlight.bodyLength = environment.bodyLength
         self.current = inFlight
+        self.server.heldRequests.add()
         self.server.application.handle(request, call: ServerOperations.retainedHandle(call))
     }
 
@@ -475,7 +476,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?, by call: RequestCall) {
         guard let request = self.current, request.call === call, self.isActive, let context = self.context else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             if self.current?.call === call { self.current = nil }
             return
         }
@@ -531,7 +532,7 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
             self.logger.error(
                 "application failed after the response to \(request.requestLine) started: closing the connection")
             self.recordAccess(request)
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             self.current = nil
             self.close()
         }
@@ -547,15 +548,18 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if !request.keepAlive { self.closeRequested = true }
         if let cleanup {
             let promise = context.eventLoop.makePromise(of: Void.self)
+            let heldRequests = self.server.heldRequests
             promise.futureResult.whenComplete { result in
                 switch result {
                 case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
                 case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
                 }
+                heldRequests.remove()
             }
             context.write(self.wrapOutboundOut(buffer), promise: promise)
         } else {
             context.write(self.wrapOutboundOut(buffer), promise: nil)
+            self.server.heldRequests.remove()
         }
         self.recycle(buffer)
         self.flush()
@@ -676,6 +680,12 @@ final class ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard !request.isHeadRequest, let framing = request.framing else { return }
         request.bodyBytesSent += framing == .none ? 0 : chunk.count
         ResponseEncoder.writeBody(chunk, framing: framing, into: &buffer)
+    }
+
+    /// The server is done with a finished request: its cleanup, if any, runs now.
+    private func release(_ cleanup: CleanupCallback?, status: Int32) {
+        cleanup?(status)
+        self.server.heldRequests.remove()
     }
 
     private func completeWaitingWrites(of request: InFlightRequest, status: Int32) {
