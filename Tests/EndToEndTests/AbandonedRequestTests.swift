@@ -54,6 +54,8 @@ struct AbandonedRequestTests {
         #expect(server.waitForLog("recorder: cleanup"))
         #expect(server.log.contains("recorder: read_done -9"), "\(server.log)")
         #expect(server.log.contains("recorder: cleanup -"), "\(server.log)")
+        // The half-closed client can still read: it is told its request was cut short (§14.1).
+        #expect(try client.readResponse().status == 400)
         #expect(client.serverCloses())
     }
 

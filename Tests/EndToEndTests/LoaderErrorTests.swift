@@ -127,7 +127,7 @@ struct LoaderErrorTests {
         // The compiler that built the server is the one that built the Swift examples beside it,
         // which the server names when it loads one.
         let swift = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0"])
-        let loaded = swift.log.firstMatch(of: /SSGI-Swift\/[0-9.]+, (Swift [^)]+)\)/)
+        let loaded = swift.log.firstMatch(of: /SSGI-Swift\/[0-9.]+, (Swift [^,)]+)[,)]/)
         #expect(swift.stop() == 0)
         let compiler = try #require(loaded.map { String($0.1) }, "\(swift.log)")
         let library = try CFixtures.brokenDescriptors.get()

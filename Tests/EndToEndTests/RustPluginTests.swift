@@ -28,7 +28,7 @@ struct RustPluginTests {
         #expect(response.bodyText == "Hello world from Rust!\n")
         #expect(response.header("Content-Length") == "23")
         #expect(response.header("X-Written-In") == "Rust")
-        #expect(server.log.contains("(SSGI ABI 1.0, unknown SDK, Rust)"))
+        #expect(server.log.contains("(SSGI ABI 1.0, unknown SDK, Rust, execution: "))
         #expect(server.log.contains("hello-rust: started ("))
         #expect(server.stop() == 0)
         #expect(server.log.contains("hello-rust: shutdown ("), "\(server.log)")
