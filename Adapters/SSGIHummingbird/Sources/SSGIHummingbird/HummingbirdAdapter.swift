@@ -101,7 +101,7 @@ where Responder.Context: InitializableFromSource<SSGIRequestContextSource> {
                 return Response(status: .internalServerError, body: .init())
             }
         }
-        return HummingbirdResponse(response).send(with: startResponse)
+        return await HummingbirdResponse(response).send(with: startResponse)
     }
 
     /// Exports this adapter to the server, with `start()` and `stop()` as the startup and shutdown

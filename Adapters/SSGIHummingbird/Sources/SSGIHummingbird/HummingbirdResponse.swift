@@ -47,11 +47,27 @@ struct HummingbirdResponse {
         return headers
     }
 
-    /// Starts the response and returns its body, which writes Hummingbird's body through the SDK's
-    /// writer as it is produced, waiting for the server after each buffer.
-    func send(with startResponse: StartResponse) -> SSGI.ResponseBody {
+    /// The longest body, by its declared length, written to memory and handed to the server whole.
+    static let largestCollectedBody = 64 * 1024
+
+    /// Starts the response and returns its body.
+    ///
+    /// A body of known length up to `largestCollectedBody` (a string, a buffer, encoded JSON) is
+    /// written to memory here and returned as bytes. Any other body writes Hummingbird's body
+    /// through the SDK's writer as it is produced, waiting for the server after each buffer.
+    func send(with startResponse: StartResponse) async -> SSGI.ResponseBody {
         startResponse(self.status, self.headers)
         let body = self.response.body
+        if let length = body.contentLength, length <= Self.largestCollectedBody {
+            let writer = CollectingBodyWriter(capacity: length)
+            do {
+                try await body.write(writer)
+            } catch {
+                // As when streaming: the status line goes out, then the error cuts the connection.
+                return .stream { _ in throw error }
+            }
+            return writer.storage.bytes.isEmpty ? .empty : .bytes(writer.storage.bytes)
+        }
         return .stream { writer in
             try await body.write(SSGIResponseBodyWriter(writer))
         }

@@ -27,12 +27,17 @@ import Vapor
 ///   - maxBodySize: The longest request body the adapter collects, for any route; nil for
 ///     `app.routes.defaultMaxBodySize` as `configure` leaves it. Longer bodies are answered 413.
 ///     Raise it to the largest `body: .collect(maxSize:)` of your routes: route limits are not seen.
+///   - eventLoop: Where each request's responder runs: on one of the application's event loops (the
+///     default, as under Vapor's server), or on the server's calling thread, without a thread hop
+///     (see `RequestEventLoop`).
 ///   - configure: Sets up the application: middleware, routes, services.
 public func exportVaporApplication(
     name: String = "vapor",
     environment: Environment = VaporAdapter.defaultEnvironment,
     maxBodySize: ByteCount? = nil,
+    eventLoop: RequestEventLoop = .applicationEventLoop,
     configure: @escaping VaporAdapter.Configure
 ) -> UnsafeRawPointer {
-    VaporAdapter(environment: environment, maxBodySize: maxBodySize, configure: configure).export(name: name)
+    VaporAdapter(environment: environment, maxBodySize: maxBodySize, eventLoop: eventLoop, configure: configure)
+        .export(name: name)
 }

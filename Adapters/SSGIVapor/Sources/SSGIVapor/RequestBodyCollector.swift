@@ -11,6 +11,8 @@ import SSGI
 enum RequestBodyCollector {
     /// The whole body, nil when it is empty; throws `RequestBodyTooLarge` past `limit` bytes.
     static func collect(_ environ: Environ, limit: Int) async throws -> ByteBuffer? {
+        // A request without a body (most GETs) costs no iterator and no buffer.
+        if environ.input.isKnownEmpty { return nil }
         if let declared = environ.contentLength {
             guard declared <= limit else { throw RequestBodyTooLarge() }
             guard declared > 0 else { return nil }

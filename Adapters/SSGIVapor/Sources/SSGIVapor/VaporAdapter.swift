@@ -8,9 +8,10 @@ import Vapor
 /// The server owns the sockets and HTTP/1.1; Vapor keeps what makes it Vapor: routing, middleware,
 /// content coding, its error responses. `start()` makes, configures and boots the application (never
 /// runs its commands, so no HTTP server starts and nothing parses the process's arguments);
-/// `respond(_:_:)` turns each environ into a `Request`, hands it to the booted application's
-/// responder on one of its event loops, and sends the `Response` back; `stop()` shuts it down.
-/// `exportVaporApplication(name:environment:maxBodySize:configure:)` wires the three to the server.
+/// `respond(_:_:)` turns each environ into a `Request`, runs the booted application's responder for
+/// it where `RequestEventLoop` says (by default on one of the application's event loops), and sends
+/// the `Response` back; `stop()` shuts it down.
+/// `exportVaporApplication(name:environment:maxBodySize:eventLoop:configure:)` wires the three to the server.
 ///
 /// Bodies are collected, both ways: a request body before routing, up to `maxBodySize` (a `.stream`
 /// route gets it as one chunk), and a streaming response body before it is sent. Vapor 4's public API
@@ -37,6 +38,7 @@ public final class VaporAdapter: Sendable {
 
     private let environment: Environment
     private let maxBodySize: ByteCount?
+    private let eventLoop: RequestEventLoop
     private let configure: Configure
     private let state = NIOLockedValueBox(State.idle)
 
@@ -47,14 +49,17 @@ public final class VaporAdapter: Sendable {
     ///   - maxBodySize: The longest request body the adapter collects; a longer one is answered
     ///     413 through the application's middleware. `nil` uses `app.routes.defaultMaxBodySize` as it
     ///     stands after `configure` (Vapor's default is 16 KB).
+    ///   - eventLoop: Where a request's responder runs; see `RequestEventLoop`.
     ///   - configure: Sets up the application before it boots.
     public init(
         environment: Environment = VaporAdapter.defaultEnvironment,
         maxBodySize: ByteCount? = nil,
+        eventLoop: RequestEventLoop = .applicationEventLoop,
         configure: @escaping Configure
     ) {
         self.environment = environment
         self.maxBodySize = maxBodySize
+        self.eventLoop = eventLoop
         self.configure = configure
     }
 
@@ -101,7 +106,6 @@ public final class VaporAdapter: Sendable {
             return running
         }
         let application = running.application
-        let eventLoop = application.eventLoopGroup.next()
         let responder: any Responder
         let body: ByteBuffer?
         do {
@@ -111,11 +115,20 @@ public final class VaporAdapter: Sendable {
             body = nil
             responder = running.payloadTooLargeResponder
         }
+        let callingThreadLoop =
+            self.eventLoop == .callingThread
+            ? CallingThreadEventLoop(timekeeper: application.eventLoopGroup.next()) : nil
+        let eventLoop = callingThreadLoop ?? application.eventLoopGroup.next()
         let request = Request(
             environ: environ, collectedBody: body, application: application, logger: application.logger,
             on: eventLoop)
-        let response = try await eventLoop.flatSubmit { responder.respond(to: request) }.get()
-        return try await VaporResponse(response, for: request).send(with: startResponse, on: eventLoop)
+        let response: EventLoopFuture<Response>
+        if let callingThreadLoop {
+            response = callingThreadLoop.run { responder.respond(to: request) }
+        } else {
+            response = eventLoop.flatSubmit { responder.respond(to: request) }
+        }
+        return try await VaporResponse(response.get(), for: request).send(with: startResponse, on: eventLoop)
     }
 
     /// Exports this adapter to the server, with `start()` and `stop()` as the startup and shutdown
