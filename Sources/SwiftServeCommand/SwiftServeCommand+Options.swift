@@ -81,6 +81,13 @@ extension SwiftServeCommand {
             configuration.unixSocketUmask = mask
         }
         configuration.accessLog = self.accessLog
+        if let value = self.metricsBind {
+            guard let target = BindTarget(parsing: value) else {
+                throw UsageError(
+                    message: "--metrics-bind '\(value)' is not HOST:PORT, [IPV6]:PORT or unix:PATH")
+            }
+            configuration.metricsBind = target
+        }
         configuration.debugHTTP = self.debugHTTP
         configuration.validate = self.validate
         return configuration

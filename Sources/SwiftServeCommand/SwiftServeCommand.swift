@@ -103,6 +103,12 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: "Write an access log in Common Log Format to FILE, or '-' for standard output.")
     var accessLog: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve /metrics (Prometheus) and /healthz on HOST:PORT, apart from the application.",
+            valueName: "HOST:PORT"))
+    var metricsBind: String?
+
     @Flag(help: "Print every request and response head, as 'curl -v' does ('>' request, '<' response).")
     var debugHTTP = false
 

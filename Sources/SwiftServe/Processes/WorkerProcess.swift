@@ -47,9 +47,11 @@ final class WorkerProcess {
 
     /// Starts `executable` as a worker that inherits `sockets`, with `arguments` after the
     /// hidden worker option.
-    static func spawn(executable: String, arguments: [String], sockets: [ListenSocket], generation: Int)
-        throws(WorkerSpawnError) -> WorkerProcess
-    {
+    /// `metricsDescriptor`, when given, is passed after the pipe: the worker's `MetricsRegion`.
+    static func spawn(
+        executable: String, arguments: [String], sockets: [ListenSocket], generation: Int,
+        metricsDescriptor: CInt? = nil
+    ) throws(WorkerSpawnError) -> WorkerProcess {
         let control: ControlPipe
         do {
             control = try ControlPipe()
@@ -57,7 +59,7 @@ final class WorkerProcess {
             throw WorkerSpawnError(reason: error.description)
         }
         defer { ControlPipe.close(control.writeEnd) }
-        let passed = sockets.map(\.descriptor) + [control.writeEnd]
+        let passed = sockets.map(\.descriptor) + [control.writeEnd] + (metricsDescriptor.map { [$0] } ?? [])
         // Copies above the target numbers, so that no move overwrites a descriptor still to be moved.
         let sources = passed.map { fcntl($0, F_DUPFD_CLOEXEC, Worker.firstDescriptor + CInt(passed.count)) }
         defer { sources.filter { $0 >= 0 }.forEach(ControlPipe.close) }

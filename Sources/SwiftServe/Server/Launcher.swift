@@ -62,9 +62,16 @@ public enum Launcher {
             if let privileges = configuration.privileges {
                 logger.notice("workers serve as \(privileges)")
             }
+            // The master serves the metrics, summed over its workers, on a thread of its own.
+            var endpoint: MetricsEndpoint?
+            if let target = configuration.metricsBind {
+                endpoint = try MetricsEndpoint(
+                    on: target, metrics: ServerMetrics(rowsPerWorker: max(1, configuration.threads)), logger: logger)
+            }
+            defer { endpoint?.stop() }
             try Arbiter(
                 specifier: options.specifier, sockets: sockets, configuration: options.arbiter,
-                workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
+                workerArguments: Array(CommandLine.arguments.dropFirst()), metrics: endpoint?.metrics, logger: logger
             ).run()
         }
     }

@@ -39,6 +39,8 @@ public struct ServerConfiguration: Sendable {
     public var unixSocketUmask: mode_t?
     /// Where to write the access log (Common Log Format), if anywhere: `-` is standard output.
     public var accessLog: String?
+    /// Where to serve `/metrics` and `/healthz` (`--metrics-bind`), if anywhere.
+    public var metricsBind: BindTarget?
     /// Print every request and response head, as `curl -v` does.
     public var debugHTTP = false
     /// Check every request and response against the specification with the SDK's validator.

@@ -58,6 +58,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         if self.machine.bodyWanted(), let context = self.context {
             var buffer = context.channel.allocator.buffer(capacity: 25)
             buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            self.counters?.sent(buffer.readableBytes)
             context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         }
         self.resumeBody()
@@ -108,6 +109,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             output.first = nil
         }
         self.write(output, promise: nil)
+        self.counters?.sent(last.readableBytes)
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { result in
             switch result {
@@ -124,10 +126,12 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     private func write(_ output: HTTP1Response.Output, promise: EventLoopPromise<Void>?) {
         guard let context = self.context else { return }
         if let first = output.first {
+            self.counters?.sent(first.readableBytes)
             context.write(self.wrapOutboundOut(first), promise: nil)
             self.buffers.recycle(first)
         }
         if let second = output.second {
+            self.counters?.sent(second.readableBytes)
             context.write(self.wrapOutboundOut(second), promise: nil)
         }
     }
@@ -158,6 +162,8 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             status: status.code, bytes: 0)
         // The call in flight, if any, learns that its response will not go out.
         self.core.disconnected()
+        if self.countedRequest.take() != nil { self.counters?.requestEnded() }
+        self.counters?.sent(buffer.readableBytes)
         context.write(self.wrapOutboundOut(buffer), promise: nil)
         self.close()
     }
@@ -173,7 +179,13 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         }
     }
 
+    /// Logs and counts a response of the application's (or the 500 that stands for it).
     private func recordAccess(status: Int, bytes: Int) {
+        if let counters = self.counters, let request = self.countedRequest.take() {
+            let elapsed = NIODeadline.now() - request.start
+            counters.answered(method: request.method, status: status, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
+            counters.requestEnded()
+        }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
             remote: self.core.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: self.core.requestLine,

@@ -52,6 +52,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) var isClosing = false
     @exclusivity(unchecked) private var timer: Scheduled<Void>?
     @exclusivity(unchecked) private var timerDeadline: NIODeadline?
+    /// What this connection counts, with `--metrics-bind`.
+    @exclusivity(unchecked) var counters: RequestCounters?
+    /// The request being served, as the counters see it.
+    @exclusivity(unchecked) var countedRequest: (method: Int, start: NIODeadline)?
 
     init(server: ServerContext) {
         self.server = server
@@ -85,6 +89,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
             bodyLimit: configuration.limits.bodyBuffer, logger: self.logger)
         self.core.frontEnd = self
+        self.counters = self.server.counters?.counters(for: context.eventLoop)
+        self.counters?.connectionOpened()
         self.armTimer()
     }
 
@@ -93,6 +99,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.core?.disconnected()
         self.core?.frontEnd = nil
         self.context = nil
+        if self.countedRequest.take() != nil { self.counters?.requestEnded() }
+        self.counters?.connectionClosed()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -104,6 +112,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
+        self.counters?.received(bytes.readableBytes)
         self.inReadLoop = true
         if self.input.readableBytes == 0 {
             self.input = bytes
@@ -236,6 +245,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         else { return }
         self.response = HTTP1Response(
             isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
+        if let counters = self.counters {
+            let method = head.withParts(in: self.input) { MetricsLayout.methodIndex($0.method) }
+            self.countedRequest = (method, .now())
+            counters.requestStarted()
+        }
         let (request, dropped) = head.withParts(in: self.input) { parts in
             RequestEnvironment.fill(
                 self.core.arena, from: parts, connection: self.connection, flags: self.server.requestFlags,
@@ -262,6 +276,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Refuses the request being read: with the server's own response if nothing of one went out
     /// yet, else by closing once the response is out; the application's reads fail (§14.1).
     func refuse(_ refusal: RequestRefusal, toHead: Bool = false) {
+        self.counters?.refused(RefusalReason(status: refusal.status.code))
         let wasCalling = self.core.isCalling
         switch self.machine.refuse() {
         case .refuse:
@@ -364,6 +379,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             break
         case .requestTimeout:
             self.logger.debug("request head not received in time")
+            self.counters?.refused(.headerTimeout)
             self.sendError(.requestTimeout)
         case .close:
             self.close()
@@ -371,6 +387,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             self.logger.debug(
                 "request body arrived slower than --min-body-rate \(self.server.configuration.minBodyRate) bytes/s (\(received) bytes in \(waited) s): closing"
             )
+            self.counters?.refused(.bodyTimeout)
             self.core.bodyEnded(Int32(SSGI_E_DISCONNECTED))
             if respond {
                 self.sendError(.requestTimeout, toHead: self.response?.isHeadRequest ?? false)
@@ -382,6 +399,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 "the client read nothing of the response for --send-timeout \(self.server.configuration.sendTimeout.nanoseconds / 1_000_000_000) s: closing"
             )
             // Nothing more can be flushed to a client that does not read: close at once.
+            self.counters?.refused(.sendTimeout)
             self.core.disconnected()
             context.close(promise: nil)
             return
