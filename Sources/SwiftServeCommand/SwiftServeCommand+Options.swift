@@ -81,6 +81,11 @@ extension SwiftServeCommand {
             configuration.unixSocketUmask = mask
         }
         configuration.accessLog = self.accessLog
+        guard let format = AccessLogFormat(rawValue: self.accessLogFormat) else {
+            throw UsageError(
+                message: "--access-log-format '\(self.accessLogFormat)' is not one of common, combined, json")
+        }
+        configuration.accessLogFormat = format
         if let value = self.metricsBind {
             guard let target = BindTarget(parsing: value) else {
                 throw UsageError(

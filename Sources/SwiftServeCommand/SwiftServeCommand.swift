@@ -100,8 +100,11 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: "File-mode mask for unix sockets, in octal, such as 007 to let only the owner and group connect.")
     var umask: String?
 
-    @Option(help: "Write an access log in Common Log Format to FILE, or '-' for standard output.")
+    @Option(help: "Write an access log to FILE, or '-' for standard output.")
     var accessLog: String?
+
+    @Option(help: "How the access log writes a line: common, combined or json.")
+    var accessLogFormat = "common"
 
     @Option(
         help: ArgumentHelp(

@@ -58,7 +58,9 @@ public final class Server: Sendable {
             self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")
         }
 
-        let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
+        let accessLog = try self.configuration.accessLog.map {
+            try AccessLog(destination: $0, format: self.configuration.accessLogFormat)
+        }
         var requestStarted: (@Sendable () -> Void)?
         if let worker, worker.countsRequests { requestStarted = { worker.requestStarted() } }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))

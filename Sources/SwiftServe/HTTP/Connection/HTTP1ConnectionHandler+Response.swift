@@ -158,8 +158,9 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
-            remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
-            status: status.code, bytes: 0)
+            AccessLogEntry(
+                remote: self.connection.remoteAddr, commonLogDate: self.serverHeaders.commonLog(), requestLine: "-",
+                status: status.code, bytes: 0, fields: self.logFields.take()))
         // The call in flight, if any, learns that its response will not go out.
         self.core.disconnected()
         if self.countedRequest.take() != nil { self.counters?.requestEnded() }
@@ -188,7 +189,8 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
-            remote: self.core.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: self.core.requestLine,
-            status: status, bytes: bytes)
+            AccessLogEntry(
+                remote: self.core.remoteAddr, commonLogDate: self.serverHeaders.commonLog(),
+                requestLine: self.core.requestLine, status: status, bytes: bytes, fields: self.logFields.take()))
     }
 }

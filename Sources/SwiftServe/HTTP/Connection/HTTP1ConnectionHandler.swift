@@ -56,6 +56,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) var counters: RequestCounters?
     /// The request being served, as the counters see it.
     @exclusivity(unchecked) var countedRequest: (method: Int, start: NIODeadline)?
+    /// What the combined and JSON access logs say of the request being served.
+    @exclusivity(unchecked) var logFields: RequestLogFields?
 
     init(server: ServerContext) {
         self.server = server
@@ -245,6 +247,14 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         else { return }
         self.response = HTTP1Response(
             isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
+        if self.server.accessLog?.format.needsRequestFields == true {
+            let fields = head.withParts(in: self.input) { RequestLogFields($0, start: .now()) }
+            // The lines the application writes to ssgi.errors carry the id too.
+            if fields.requestId != nil || self.core.logger[metadataKey: "request_id"] != nil {
+                self.core.logger[metadataKey: "request_id"] = fields.requestId.map { "\($0)" }
+            }
+            self.logFields = fields
+        }
         if let counters = self.counters {
             let method = head.withParts(in: self.input) { MetricsLayout.methodIndex($0.method) }
             self.countedRequest = (method, .now())
