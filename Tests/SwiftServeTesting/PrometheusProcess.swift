@@ -28,7 +28,7 @@ public final class PrometheusProcess: @unchecked Sendable {
 
     /// Starts Prometheus scraping `/metrics` of `target` (`HOST:PORT`) as the job `swiftserve`,
     /// on a port of `ports` (the first free one it finds).
-    public init(scraping target: String, ports: ClosedRange<Int> = 34100...34899) throws {
+    public init(scraping target: String, ports: ClosedRange<Int> = 34100...34299) throws {
         guard let prometheus = TestEnvironment.executable("prometheus") else { throw Failure.missing }
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "swiftserve-prometheus-\(getpid())-\(UUID().uuidString.prefix(8))")
