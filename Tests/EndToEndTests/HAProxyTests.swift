@@ -109,13 +109,4 @@ final class HAProxyTests {
         let victimBodies = Set(victimWorkers.map { "\($0)\n" })
         #expect(outcomes.suffix(200).allSatisfy { !victimBodies.contains($0.body) })
     }
-
-    @Test("the HAProxy configuration of docs/DEPLOYMENT.md is the one these tests run, and haproxy -c accepts it")
-    func documentedConfiguration() throws {
-        let documentation = try String(
-            contentsOf: CFixtures.packageRoot.appendingPathComponent("docs/DEPLOYMENT.md"), encoding: .utf8)
-        let configuration = HAProxyProcess.configuration(
-            port: 8080, backends: [.init(port: 8001, healthPort: 9001), .init(port: 8002, healthPort: 9002)])
-        #expect(documentation.contains(configuration), "docs/DEPLOYMENT.md shows:\n\(configuration)")
-    }
 }
