@@ -86,6 +86,7 @@ extension SwiftServeCommand {
                 message: "--access-log-format '\(self.accessLogFormat)' is not one of common, combined, json")
         }
         configuration.accessLogFormat = format
+        configuration.requestIds = self.requestId
         if let value = self.metricsBind {
             guard let target = BindTarget(parsing: value) else {
                 throw UsageError(

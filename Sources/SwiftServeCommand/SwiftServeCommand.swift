@@ -103,6 +103,9 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: "Write an access log to FILE, or '-' for standard output.")
     var accessLog: String?
 
+    @Flag(help: "Keep a valid X-Request-Id or make one; the application, the logs and the response carry it.")
+    var requestId = false
+
     @Option(help: "How the access log writes a line: common, combined or json.")
     var accessLogFormat = "common"
 

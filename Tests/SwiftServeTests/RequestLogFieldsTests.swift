@@ -32,4 +32,30 @@ struct RequestLogFieldsTests {
         #expect(AccessLogEntry.string(nil) == "null")
         #expect(AccessLogEntry.string("a\"b\\c\n\u{1}é") == #""a\"b\\c\n\u0001é""#)
     }
+
+    @Test("the response gets X-Request-Id unless the application sent one")
+    func responseHeader() throws {
+        let name = Array("Content-Type".utf8)
+        var head = try ResponseHead(
+            status: Array("200 OK".utf8), headers: [(name: name, value: Array("text/plain".utf8))])
+        head.addRequestId("abc")
+        #expect(
+            String(decoding: head.headerLines, as: UTF8.self) == "Content-Type: text/plain\r\nX-Request-Id: abc\r\n")
+        var own = try ResponseHead(
+            status: Array("200 OK".utf8), headers: [(name: Array("x-request-ID".utf8), value: Array("app".utf8))])
+        own.addRequestId("abc")
+        #expect(String(decoding: own.headerLines, as: UTF8.self) == "x-request-ID: app\r\n")
+    }
+
+    @Test("ids made by one generator differ, and have the documented form")
+    func generator() {
+        var generator = RequestIdGenerator()
+        let first = generator.next()
+        let second = generator.next()
+        #expect(first != second)
+        #expect(RequestLogFields.isRequestId(Array(first.utf8)))
+        #expect(first.split(separator: "-").count == 3)
+        var other = RequestIdGenerator()
+        #expect(other.next() != first)
+    }
 }

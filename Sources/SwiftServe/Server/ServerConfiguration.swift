@@ -39,6 +39,9 @@ public struct ServerConfiguration: Sendable {
     public var unixSocketUmask: mode_t?
     /// Where to write the access log, if anywhere: `-` is standard output.
     public var accessLog: String?
+    /// Keep a client's valid `X-Request-Id` or make one, give it to the application, and send
+    /// it back with the response (`--request-id`).
+    public var requestIds = false
     /// How the access log writes a line (`--access-log-format`).
     public var accessLogFormat = AccessLogFormat.common
     /// Where to serve `/metrics` and `/healthz` (`--metrics-bind`), if anywhere.

@@ -6,6 +6,12 @@ import SSGI
 /// bytes (`HTTP1Response`) on the channel, and the server's own answers and closes.
 extension HTTP1ConnectionHandler: CallFrontEnd {
     func responseStarted(_ head: ResponseHead) {
+        guard let id = self.requestId else {
+            self.response?.start(head)
+            return
+        }
+        var head = head
+        head.addRequestId(id)
         self.response?.start(head)
     }
 

@@ -58,6 +58,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) var countedRequest: (method: Int, start: NIODeadline)?
     /// What the combined and JSON access logs say of the request being served.
     @exclusivity(unchecked) var logFields: RequestLogFields?
+    /// The ids this connection makes (`--request-id`), and the id of the request being served.
+    @exclusivity(unchecked) var requestIds: RequestIdGenerator?
+    @exclusivity(unchecked) var requestId: String?
+    /// Whether the call's log lines carry a request id now.
+    @exclusivity(unchecked) var tagsRequestId = false
 
     init(server: ServerContext) {
         self.server = server
@@ -92,6 +97,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             bodyLimit: configuration.limits.bodyBuffer, logger: self.logger)
         self.core.frontEnd = self
         self.counters = self.server.counters?.counters(for: context.eventLoop)
+        if configuration.requestIds { self.requestIds = RequestIdGenerator() }
         self.counters?.connectionOpened()
         self.armTimer()
     }
@@ -248,12 +254,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.response = HTTP1Response(
             isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
         if self.server.accessLog?.format.needsRequestFields == true {
-            let fields = head.withParts(in: self.input) { RequestLogFields($0, start: .now()) }
-            // The lines the application writes to ssgi.errors carry the id too.
-            if fields.requestId != nil || self.core.logger[metadataKey: "request_id"] != nil {
-                self.core.logger[metadataKey: "request_id"] = fields.requestId.map { "\($0)" }
-            }
-            self.logFields = fields
+            self.logFields = head.withParts(in: self.input) { RequestLogFields($0, start: .now()) }
         }
         if let counters = self.counters {
             let method = head.withParts(in: self.input) { MetricsLayout.methodIndex($0.method) }
@@ -261,15 +262,25 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             counters.requestStarted()
         }
         let (request, dropped) = head.withParts(in: self.input) { parts in
-            RequestEnvironment.fill(
-                self.core.arena, from: parts, connection: self.connection, flags: self.server.requestFlags,
-                forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
+            self.requestIds == nil ? self.fillEnvironment(parts) : self.fillEnvironmentWithRequestId(parts)
+        }
+        if self.requestIds != nil || self.logFields?.requestId != nil || self.tagsRequestId {
+            self.tagRequestId()
         }
         if !dropped.isEmpty {
             self.logger.debug("dropped headers with '_' in their names: \(dropped)")
         }
         self.armTimer()
         self.core.start(request, hasBody: head.framing != .none)
+    }
+
+    /// Lays the environ of `request` out in the call's arena.
+    func fillEnvironment(_ request: some RequestDescription) -> (
+        request: UnsafePointer<ssgi_request>, droppedNames: [String]
+    ) {
+        RequestEnvironment.fill(
+            self.core.arena, from: request, connection: self.connection, flags: self.server.requestFlags,
+            forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
     }
 
     /// The body ended: its trailers are checked, and the request may be complete.
