@@ -35,6 +35,25 @@ struct MetricsLayoutTests {
         #expect(MetricsLayout.durationBucket(nanoseconds: 11_000_000_000) == MetricsLayout.durationBounds.count)
     }
 
+    @Test("the literal offsets match the labels and bounds they count")
+    func offsets() {
+        #expect(MetricsLayout.methodCount == MetricsLayout.methods.count)
+        #expect(MetricsLayout.statusClassCount == MetricsLayout.statusClasses.count)
+        #expect(MetricsLayout.durationBoundCount == MetricsLayout.durationBounds.count)
+        #expect(MetricsLayout.durationBuckets == MetricsLayout.methods.count * MetricsLayout.statusClasses.count)
+        #expect(
+            MetricsLayout.durationSumNanoseconds == MetricsLayout.durationBuckets + MetricsLayout.durationBounds.count
+                + 1)
+        for (index, bound) in MetricsLayout.durationBounds.enumerated() {
+            let nanoseconds = UInt64(bound * 1_000_000_000)
+            #expect(MetricsLayout.durationBucket(nanoseconds: nanoseconds) == index)
+            #expect(MetricsLayout.durationBucket(nanoseconds: nanoseconds + 1) == index + 1)
+        }
+        for (index, method) in MetricsLayout.methods.dropLast().enumerated() {
+            #expect(self.index(method) == index)
+        }
+    }
+
     @Test("a row lives in its own cache lines")
     func rowStride() {
         #expect(MetricsLayout.rowStride >= MetricsLayout.fieldCount)

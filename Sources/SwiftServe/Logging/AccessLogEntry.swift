@@ -53,10 +53,13 @@ struct AccessLogEntry {
             ("referer", Self.string(self.fields?.referer)),
             ("request_id", Self.string(self.fields?.requestId)),
             ("traceparent", Self.string(self.fields?.traceparent)),
-            ("worker_pid", String(getpid())),
+            ("worker_pid", Self.pid),
         ]
         return "{" + members.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
+
+    /// This process's id, read once: a worker keeps it for its life.
+    private static let pid = String(getpid())
 
     /// A JSON string, or `null`.
     static func string(_ value: String?) -> String {

@@ -9,14 +9,18 @@ enum MetricsLayout {
     static let statusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"]
     /// The upper bounds of the request-duration histogram's buckets, in seconds.
     static let durationBounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-    /// The same bounds in nanoseconds, for the hot path.
-    static let durationBoundNanoseconds: [UInt64] = durationBounds.map { UInt64($0 * 1_000_000_000) }
+
+    // The offsets are literals, so that the request path reads constants rather than the arrays
+    // above (`MetricsLayoutTests` holds them to the arrays).
+    static let methodCount = 8
+    static let statusClassCount = 5
+    static let durationBoundCount = 13
 
     /// Requests answered, by method and status class: `requests + method * 5 + class`.
     static let requests = 0
     /// Answered requests per duration bucket (not cumulative; the last word is above every bound).
-    static let durationBuckets = requests + methods.count * statusClasses.count
-    static let durationSumNanoseconds = durationBuckets + durationBounds.count + 1
+    static let durationBuckets = 40
+    static let durationSumNanoseconds = 54
     static let requestsStarted = durationSumNanoseconds + 1
     static let requestsEnded = requestsStarted + 1
     static let connectionsOpened = requestsEnded + 1
@@ -34,20 +38,44 @@ enum MetricsLayout {
 
     /// The word of `method` (its bytes) among `methods`.
     static func methodIndex(_ method: UnsafeRawBufferPointer) -> Int {
-        for (index, name) in methods.dropLast().enumerated() where name.utf8.elementsEqual(method) {
-            return index
+        func equals(_ name: StaticString) -> Bool {
+            method.elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
-        return methods.count - 1
+        switch method.count {
+        case 3 where equals("GET"): return 0
+        case 4 where equals("HEAD"): return 1
+        case 4 where equals("POST"): return 2
+        case 3 where equals("PUT"): return 3
+        case 6 where equals("DELETE"): return 4
+        case 5 where equals("PATCH"): return 5
+        case 7 where equals("OPTIONS"): return 6
+        default: return 7
+        }
     }
 
     /// The word of a status code among `statusClasses`; codes outside 100...599 count as `5xx`.
     static func statusClassIndex(_ status: Int) -> Int {
-        (100...599).contains(status) ? status / 100 - 1 : statusClasses.count - 1
+        (100...599).contains(status) ? status / 100 - 1 : statusClassCount - 1
     }
 
     /// The bucket of a duration.
     static func durationBucket(nanoseconds: UInt64) -> Int {
-        durationBoundNanoseconds.firstIndex { nanoseconds <= $0 } ?? durationBounds.count
+        switch nanoseconds {
+        case ...1_000_000: 0
+        case ...2_500_000: 1
+        case ...5_000_000: 2
+        case ...10_000_000: 3
+        case ...25_000_000: 4
+        case ...50_000_000: 5
+        case ...100_000_000: 6
+        case ...250_000_000: 7
+        case ...500_000_000: 8
+        case ...1_000_000_000: 9
+        case ...2_500_000_000: 10
+        case ...5_000_000_000: 11
+        case ...10_000_000_000: 12
+        default: 13
+        }
     }
 }
 

@@ -25,7 +25,7 @@ struct RequestCounters: Sendable {
     /// A response of the application went out: `method` is a `MetricsLayout.methodIndex`.
     func answered(method: Int, status: Int, nanoseconds: UInt64) {
         let statusClass = MetricsLayout.statusClassIndex(status)
-        self.row.add(MetricsLayout.requests + method * MetricsLayout.statusClasses.count + statusClass)
+        self.row.add(MetricsLayout.requests + method * MetricsLayout.statusClassCount + statusClass)
         self.row.add(MetricsLayout.durationBuckets + MetricsLayout.durationBucket(nanoseconds: nanoseconds))
         self.row.add(MetricsLayout.durationSumNanoseconds, nanoseconds)
     }
