@@ -69,7 +69,7 @@ struct MetricsTests {
         #expect(metrics["swiftserve_up"] == 1)
         #expect(
             metrics.text.contains(
-                #"swiftserve_application_info{name="faults",specifier="\#(self.faults):app",ssgi_version="1.0""#))
+                #"swiftserve_application_info{name="faults",specifier="\#(self.faults):app",ssgi_version="1."#))
     }
 
     @Test("a worker killed with SIGKILL keeps its counts, and its exit is counted")

@@ -50,8 +50,8 @@ public struct ServerConfiguration: Sendable {
     public var debugHTTP = false
     /// Check every request and response against the specification with the SDK's validator.
     public var validate = false
-    /// The `Server` header and `server_software` string.
-    public var serverSoftware = "swiftserve"
+    /// The `Server` header and `server_software` string: the server's name and version.
+    public var serverSoftware = "swiftserve/\(SwiftServeVersion.current)"
 
     public init() {}
 }

@@ -13,6 +13,8 @@ final class ServerContext: Sendable {
     let trace: HTTPTrace?
     /// Where connections count requests and bytes (`--metrics-bind`).
     let counters: LoopCounters?
+    /// The requests the application holds, which a stopping server waits for.
+    let heldRequests = HeldRequests()
     let logger: Logger
 
     init(
