@@ -15,7 +15,7 @@ import Testing
 final class HAProxyTests {
     private let faults = BuildProducts.plugin("faults")
     /// Ten ports of issue range 34300-34899: HAProxy's, then the instances', then their health ports.
-    private let base = 34300 + Int.random(in: 0..<60) * 10
+    private var base = 0
     private var instances: [ServerProcess] = []
     private var haproxy: HAProxyProcess?
 
@@ -33,9 +33,21 @@ final class HAProxyTests {
             ])
     }
 
+    /// Starts the three instances and HAProxy on ten ports of the range, trying other ten when
+    /// one of them is taken (the range lies among the ports the kernel hands out to others).
     init() throws {
-        self.instances = try (0..<3).map(self.startInstance)
-        self.haproxy = try HAProxyProcess(port: self.base, backends: (0..<3).map(self.backend))
+        for attempt in 1...5 {
+            self.base = 34300 + Int.random(in: 0..<60) * 10
+            do {
+                self.instances = []
+                for index in 0..<3 { self.instances.append(try self.startInstance(index)) }
+                self.haproxy = try HAProxyProcess(port: self.base, backends: (0..<3).map(self.backend))
+                return
+            } catch {
+                self.instances.forEach { $0.stop() }
+                if attempt == 5 { throw error }
+            }
+        }
     }
 
     deinit {
