@@ -54,7 +54,8 @@ struct AbandonedRequestTests {
         #expect(server.waitForLog("recorder: cleanup"))
         #expect(server.log.contains("recorder: read_done -9"), "\(server.log)")
         #expect(server.log.contains("recorder: cleanup -"), "\(server.log)")
-        // The incomplete request is answered, as the client can still read (SPEC §14.2), then closed.
+        // The half-closed client can still read: it is told its request was cut short (§14.1), and
+        // that the connection ends.
         let response = try client.readResponse()
         #expect(response.status == 400)
         #expect(response.header("Connection") == "close")

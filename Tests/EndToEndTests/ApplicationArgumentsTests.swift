@@ -11,6 +11,12 @@ struct ApplicationArgumentsTests {
     private static let words = ["flaskapp:app", "--workers", "3", "-b", "", "two words", "été", "--"]
 
     /// The C application's answer: its arguments, one per line.
+    /// What the server says it is (`server_software`): `swiftserve/` and the version it prints.
+    private static let serverSoftware: String = {
+        let version = try? CommandResult.swiftserve(["--version"]).outputText.trimmingCharacters(in: .newlines)
+        return "swiftserve/\(version ?? "?")"
+    }()
+
     private func received(from server: ServerProcess) throws -> [String] {
         let response = try server.request("GET", "/")
         #expect(response.status == 200)
@@ -78,7 +84,7 @@ struct ApplicationArgumentsTests {
         let library = try CFixtures.arguments.get()
         let server = try ServerProcess(application: "\(library):legacy")
         defer { server.stop() }
-        #expect(try self.received(from: server) == ["legacy: swiftserve/0.1.0 ABI 1.1"])
+        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.1"])
         #expect(server.log.contains("(SSGI ABI 1.0, "))
         #expect(!server.log.contains("warning"))
     }
@@ -88,7 +94,7 @@ struct ApplicationArgumentsTests {
         let library = try CFixtures.arguments.get()
         let server = try ServerProcess(application: "\(library):legacy", applicationArguments: ["a", "b"])
         defer { server.stop() }
-        #expect(try self.received(from: server) == ["legacy: swiftserve/0.1.0 ABI 1.1"])
+        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.1"])
         #expect(
             server.waitForLog(
                 "'legacy' is built for SSGI ABI 1.0, before application arguments: it may not read the 2 given after --"

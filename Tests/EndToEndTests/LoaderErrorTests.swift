@@ -41,10 +41,12 @@ struct LoaderErrorTests {
         try self.expectFailure(
             ["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
         // Nothing says the library is Swift: the hint fits any language.
-        let result = try CommandResult.swiftserve(["/nonexistent/libnothing.so:app"])
+        let result = try CommandResult.swiftserve(["/nonexistent/libnothing.so:app", "--bind", "127.0.0.1:0"])
         #expect(!result.standardError.contains("swift build"), "\(result.standardError)")
         // Under SwiftPM's build folder, it is.
-        let swift = try CommandResult.swiftserve(["/nonexistent/.build/release/libnothing.so:app"])
+        let swift = try CommandResult.swiftserve([
+            "/nonexistent/.build/release/libnothing.so:app", "--bind", "127.0.0.1:0",
+        ])
         #expect(swift.standardError.contains("(swift build)"), "\(swift.standardError)")
     }
 
@@ -53,7 +55,7 @@ struct LoaderErrorTests {
         let file = try Self.textFile()
         defer { try? FileManager.default.removeItem(at: file) }
         try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
-        let result = try CommandResult.swiftserve(["\(file.path):app"])
+        let result = try CommandResult.swiftserve(["\(file.path):app", "--bind", "127.0.0.1:0"])
         #expect(result.standardError.contains("invalid ELF header") || result.standardError.contains("file too short"))
         #expect(result.standardError.contains("build it as a shared library"), "\(result.standardError)")
         #expect(!result.standardError.contains(".dynamic library product"), "\(result.standardError)")
@@ -80,7 +82,7 @@ struct LoaderErrorTests {
             message: "exports no symbol 'no_such_entry': name an entry point declared with @_cdecl(\"no_such_entry\")")
         let library = try CFixtures.probe.get()
         try self.expectFailure(["\(library):no_such_entry"], status: 4, message: "exports no symbol 'no_such_entry'")
-        let result = try CommandResult.swiftserve(["\(library):no_such_entry"])
+        let result = try CommandResult.swiftserve(["\(library):no_such_entry", "--bind", "127.0.0.1:0"])
         #expect(!result.standardError.contains("@_cdecl"), "\(result.standardError)")
         #expect(result.standardError.contains("#[no_mangle]"), "\(result.standardError)")
         #expect(result.standardError.contains("extern \"C\""), "\(result.standardError)")

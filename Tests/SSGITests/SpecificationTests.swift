@@ -68,7 +68,7 @@ struct SpecificationTests {
         let version = try #require(title.firstMatch(of: /SSGI (\d+\.\d+(?:\.\d+)?)/)?.output.1)
         let row = spec.split(separator: "\n").first { $0.hasPrefix("| Version | ") }
         #expect(row?.firstMatch(of: /^\| Version \| (\d+\.\d+(?:\.\d+)?)\b/)?.output.1 == version, "\(row ?? "")")
-        let history = try #require(spec.range(of: #"## (\d+\. )?History"#, options: .regularExpression))
+        let history = try #require(spec.firstRange(of: /\n## (\d+\. )?History\n/))
         #expect(spec[history.upperBound...].contains("**\(version)**"), "the history has no entry for \(version)")
     }
 }
