@@ -31,6 +31,8 @@ struct AccessLogFormatTests {
             "GET", "/pid?second", headers: [("X-Request-Id", "has space"), ("traceparent", "00-zz")])
         _ = try server.request("GET", "/pid", headers: [("X-Request-Id", String(repeating: "a", count: 129))])
         #expect(server.waitForLog(#""target":"/pid?second""#))
+        // A line is written when the application finishes, which may come after its client has the whole response.
+        #expect(server.waitForLog(#""target":"/slow?ms=1""#))
         let lines = self.jsonLines(server.log)
         try #require(lines.count >= 2, "\(server.log)")
         // The lines of the requests sent here, by their targets: with its port picked by the kernel,
