@@ -88,6 +88,19 @@ extension SwiftServeCommand {
             configuration.unixSocketUmask = mask
         }
         configuration.accessLog = self.accessLog
+        guard let format = AccessLogFormat(rawValue: self.accessLogFormat) else {
+            throw UsageError(
+                message: "--access-log-format '\(self.accessLogFormat)' is not one of common, combined, json")
+        }
+        configuration.accessLogFormat = format
+        configuration.requestIds = self.requestId
+        if let value = self.metricsBind {
+            guard let target = BindTarget(parsing: value) else {
+                throw UsageError(
+                    message: "--metrics-bind '\(value)' is not HOST:PORT, [IPV6]:PORT or unix:PATH")
+            }
+            configuration.metricsBind = target
+        }
         configuration.debugHTTP = self.debugHTTP
         configuration.validate = self.validate
         return configuration

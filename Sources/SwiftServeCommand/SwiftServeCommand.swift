@@ -142,10 +142,20 @@ struct SwiftServeCommand: ParsableCommand {
             valueName: "mask"))
     var umask: String?
 
+    @Option(help: ArgumentHelp("Write an access log to this file, or '-' for standard output.", valueName: "file"))
+    var accessLog: String?
+
+    @Flag(help: "Keep a valid X-Request-Id or make one; the application, the logs and the response carry it.")
+    var requestId = false
+
+    @Option(help: ArgumentHelp("How the access log writes a line: common, combined or json.", valueName: "format"))
+    var accessLogFormat = "common"
+
     @Option(
         help: ArgumentHelp(
-            "Write an access log in Common Log Format to this file, or '-' for standard output.", valueName: "file"))
-    var accessLog: String?
+            "Serve /metrics (Prometheus) and /healthz on HOST:PORT, apart from the application.",
+            valueName: "HOST:PORT"))
+    var metricsBind: String?
 
     @Flag(help: "Print every request and response head, as 'curl -v' does ('>' request, '<' response).")
     var debugHTTP = false

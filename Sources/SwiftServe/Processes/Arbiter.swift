@@ -40,6 +40,8 @@ public final class Arbiter {
     private let executable = "/proc/self/exe"
     private let workerArguments: [String]
     private let logger: Logger
+    /// The figures `--metrics-bind` shows, when it is given.
+    private let metrics: ServerMetrics?
 
     private var state = State.booting
     private var workers: [pid_t: WorkerProcess] = [:]
@@ -69,9 +71,19 @@ public final class Arbiter {
 
     /// An arbiter for `specifier` on `sockets`; `workerArguments` are this process's own
     /// arguments, which each worker is started with so that it serves as configured.
-    public init(
+    public convenience init(
         specifier: ApplicationSpecifier, sockets: [ListenSocket], configuration: ArbiterConfiguration,
         workerArguments: [String], logger: Logger
+    ) throws(ArbiterError) {
+        try self.init(
+            specifier: specifier, sockets: sockets, configuration: configuration, workerArguments: workerArguments,
+            metrics: nil, logger: logger)
+    }
+
+    /// An arbiter that keeps `metrics` (`--metrics-bind`) of its workers and itself.
+    init(
+        specifier: ApplicationSpecifier, sockets: [ListenSocket], configuration: ArbiterConfiguration,
+        workerArguments: [String], metrics: ServerMetrics?, logger: Logger
     ) throws(ArbiterError) {
         self.specifier = specifier
         self.sockets = sockets
@@ -79,6 +91,7 @@ public final class Arbiter {
         self.target = max(1, configuration.workers)
         self.workerArguments = workerArguments
         self.logger = logger
+        self.metrics = metrics
         do {
             self.wake = try ControlPipe()
         } catch {
@@ -156,6 +169,7 @@ public final class Arbiter {
         guard ready >= self.target else { return }
         if case .booting = self.state {
             self.state = .running
+            self.metrics?.health = .serving
             for socket in self.sockets {
                 self.logger.notice("listening on \(socket.summary)")
             }
@@ -183,9 +197,11 @@ public final class Arbiter {
     /// Starts one worker; false when it could not be started.
     private func spawnWorker(generation: Int) -> Bool {
         do {
+            let region = try self.metrics?.makeRegion()
             let worker = try WorkerProcess.spawn(
                 executable: self.executable, arguments: self.workerArguments, sockets: self.sockets,
-                generation: generation)
+                generation: generation, metricsDescriptor: region?.descriptor)
+            if let region { self.metrics?.processStarted(worker.pid, region: region) }
             if generation == self.servingGeneration, !self.deaths.isEmpty {
                 worker.replacing = self.deaths.removeFirst()
             }
@@ -194,7 +210,7 @@ public final class Arbiter {
             return true
         } catch {
             if case .booting = self.state {
-                self.beginStop(graceful: false, failure: .cannotStartWorkers(error.description))
+                self.beginStop(graceful: false, failure: .cannotStartWorkers("\(error)"))
             } else {
                 self.logger.error("\(error)")
                 let now = NIODeadline.now()
@@ -219,6 +235,7 @@ public final class Arbiter {
         }
         self.latestGeneration += 1
         self.pendingGeneration = self.latestGeneration
+        self.metrics?.reloaded()
         self.logger.notice(
             "reloading: starting \(self.target) worker\(self.target == 1 ? "" : "s") that load \(self.specifier.path) afresh"
         )
@@ -244,6 +261,7 @@ public final class Arbiter {
             }
         case .booting, .running:
             self.state = .stopping(graceful: graceful, failure: failure)
+            self.metrics?.health = .stopping
             // The workers hold the sockets while they finish; the master needs them no more.
             self.sockets.forEach { $0.close() }
             for worker in self.workers.values where !worker.isStopping {
@@ -289,7 +307,9 @@ public final class Arbiter {
             guard let worker = self.workers.removeValue(forKey: pid) else { continue }
             self.handle(worker.readMessages(), from: worker)
             worker.closePipe()
-            self.workerExited(worker, ProcessExit(waitStatus: status))
+            let exit = ProcessExit(waitStatus: status)
+            self.metrics?.workerExited(pid, reason: ServerMetrics.ExitReason(of: worker, exit))
+            self.workerExited(worker, exit)
         }
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 
 /// A worker process: this executable started by the master with `--worker-sockets N`. It loads
 /// the application afresh, serves it on the N listening sockets it inherited as descriptors 3,
-/// 4, ..., and reports to the master over the control pipe at descriptor 3 + N.
+/// 4, ..., and reports to the master over the control pipe at descriptor 3 + N (and, with
+/// `--metrics-bind`, counts in the `MetricsRegion` at 3 + N + 1).
 ///
 /// The worker tells the master when it is ready, beats while its event loops turn, asks to be
 /// replaced after `--max-requests`, and stops when signalled (SIGTERM and SIGINT gracefully,
@@ -55,11 +56,16 @@ public final class Worker: Sendable {
                 let socket = try ListenSocket.inherited(descriptor: first + index, origin: "the master")
                 return index >= proxied ? socket.expectingProxyProtocol() : socket
             }
+            // With --metrics-bind, the master passes the worker's counters after the pipe.
+            let region = try configuration.metricsBind.map { _ throws(MetricsError) in
+                try MetricsRegion.inherited(
+                    descriptor: first + CInt(socketCount) + 1, rows: max(1, configuration.threads))
+            }
             // Switch before loading: no code of the application runs with the master's privileges.
             try configuration.privileges?.drop()
             let application = try ApplicationLoader.load(specifier)
             try Server(application: application, configuration: configuration, logger: logger)
-                .serve(on: sockets, worker: worker)
+                .serve(on: sockets, worker: worker, metricsRegion: region)
             return 0
         } catch let error as LoadError {
             worker.reportBootFailure(error.description)

@@ -45,9 +45,11 @@ final class WorkerProcess {
 
     /// Starts `executable` as a worker that inherits `sockets`, with `arguments` after the
     /// hidden worker option.
-    static func spawn(executable: String, arguments: [String], sockets: [ListenSocket], generation: Int)
-        throws(WorkerSpawnError) -> WorkerProcess
-    {
+    /// `metricsDescriptor`, when given, is passed after the pipe: the worker's `MetricsRegion`.
+    static func spawn(
+        executable: String, arguments: [String], sockets: [ListenSocket], generation: Int,
+        metricsDescriptor: CInt? = nil
+    ) throws(WorkerSpawnError) -> WorkerProcess {
         let control: ControlPipe
         do {
             control = try ControlPipe()
@@ -59,7 +61,7 @@ final class WorkerProcess {
         do {
             pid = try ChildProcess.spawn(
                 executable: executable, arguments: [Worker.socketsOption, "\(sockets.count)"] + arguments,
-                passing: sockets.map(\.descriptor) + [control.writeEnd])
+                passing: sockets.map(\.descriptor) + [control.writeEnd] + (metricsDescriptor.map { [$0] } ?? []))
         } catch {
             ControlPipe.close(control.readEnd)
             throw WorkerSpawnError(reason: error.description)

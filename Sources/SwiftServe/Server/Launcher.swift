@@ -76,9 +76,16 @@ public enum Launcher {
             var arbiter = options.arbiter
             arbiter.accessLog = configuration.accessLog
             arbiter.privileges = configuration.privileges
+            // The master serves the metrics, summed over its workers, on a thread of its own.
+            var endpoint: MetricsEndpoint?
+            if let target = configuration.metricsBind {
+                endpoint = try MetricsEndpoint(
+                    on: target, metrics: ServerMetrics(rowsPerWorker: max(1, configuration.threads)), logger: logger)
+            }
+            defer { endpoint?.stop() }
             try Arbiter(
                 specifier: options.specifier, sockets: sockets, configuration: arbiter,
-                workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
+                workerArguments: Array(CommandLine.arguments.dropFirst()), metrics: endpoint?.metrics, logger: logger
             ).run()
         }
     }

@@ -39,7 +39,7 @@ public final class Server: Sendable {
             logger.warning("\(SignalName.of(number)) ignored: it needs workers (run with --workers 1 or more)")
         }
         defer { unsupported.cancel() }
-        try self.serve(on: sockets, worker: nil)
+        try self.serve(on: sockets, worker: nil, metricsRegion: nil)
         sockets.forEach { $0.removeCreatedFile() }
     }
 
@@ -50,13 +50,14 @@ public final class Server: Sendable {
     static let abandonedRequestWait: TimeAmount = .seconds(2)
 
     /// Serves on `sockets` until stopped; `worker`, when this process is one, hears when the
-    /// server is ready and of every request.
-    func serve(on sockets: [ListenSocket], worker: Worker?) throws {
+    /// server is ready and of every request, and `metricsRegion` is where it counts them for
+    /// its master (`--metrics-bind`).
+    func serve(on sockets: [ListenSocket], worker: Worker?, metricsRegion: MetricsRegion?) throws {
         ServerOperations.logWithoutCall = { [logger = self.logger] message in logger.error("\(message)") }
         let flags = self.requestFlags(asWorker: worker != nil)
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
         do {
-            try self.serveStarted(on: sockets, worker: worker, flags: flags)
+            try self.serveStarted(on: sockets, worker: worker, metricsRegion: metricsRegion, flags: flags)
         } catch {
             self.application.shutdown()
             throw error
@@ -69,7 +70,9 @@ public final class Server: Sendable {
 
     /// Serves the started application until a stop, and returns once every connection is closed
     /// and the requests it abandoned are finished (or their wait ran out).
-    private func serveStarted(on sockets: [ListenSocket], worker: Worker?, flags: UInt32) throws {
+    private func serveStarted(
+        on sockets: [ListenSocket], worker: Worker?, metricsRegion: MetricsRegion?, flags: UInt32
+    ) throws {
         self.logger.info(
             "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler), execution: \(self.application.execution))"
         )
@@ -85,14 +88,25 @@ public final class Server: Sendable {
             )
         }
 
-        let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
+        let accessLog = try self.configuration.accessLog.map {
+            try AccessLog(destination: $0, format: self.configuration.accessLogFormat)
+        }
         var requestStarted: (@Sendable () -> Void)?
         if let worker, worker.countsRequests { requestStarted = { worker.requestStarted() } }
-        let context = ServerContext(
-            application: self.application, configuration: self.configuration, requestFlags: flags,
-            accessLog: accessLog, requestStarted: requestStarted, logger: self.logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, self.configuration.threads))
         defer { try? group.syncShutdownGracefully() }
+        // Without a master, this process counts for itself and serves the metrics on its own loops.
+        let metrics = try self.configuration.metricsBind.map { target in
+            try LocalMetrics(on: target, region: metricsRegion, group: group, logger: self.logger)
+        }
+        defer { metrics?.stop() }
+        if let region = metricsRegion ?? metrics?.region { region.publish(ApplicationInfo(self.application)) }
+        let counters = (metricsRegion ?? metrics?.region).map {
+            LoopCounters(region: $0, loops: Array(group.makeIterator()))
+        }
+        let context = ServerContext(
+            application: self.application, configuration: self.configuration, requestFlags: flags,
+            accessLog: accessLog, requestStarted: requestStarted, counters: counters, logger: self.logger)
         let registry = ConnectionRegistry()
         OpenFileLimit.raise(toServe: self.configuration.workerConnections, logger: self.logger)
         let stop = StopSignal(logger: self.logger)
@@ -122,7 +136,9 @@ public final class Server: Sendable {
             }
         }
         worker?.serverStarted(group: group, stop: stop)
+        metrics?.serving()
         stop.wait()
+        metrics?.stopping()
         worker?.serverStopping()
 
         acceptor.stop()

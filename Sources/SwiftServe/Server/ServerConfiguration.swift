@@ -37,8 +37,15 @@ public struct ServerConfiguration: Sendable {
     public var privileges: Privileges?
     /// The file-mode mask unix sockets are created with (`--umask`); nil keeps the process's.
     public var unixSocketUmask: mode_t?
-    /// Where to write the access log (Common Log Format), if anywhere: `-` is standard output.
+    /// Where to write the access log, if anywhere: `-` is standard output.
     public var accessLog: String?
+    /// Keep a client's valid `X-Request-Id` or make one, give it to the application, and send
+    /// it back with the response (`--request-id`).
+    public var requestIds = false
+    /// How the access log writes a line (`--access-log-format`).
+    public var accessLogFormat = AccessLogFormat.common
+    /// Where to serve `/metrics` and `/healthz` (`--metrics-bind`), if anywhere.
+    public var metricsBind: BindTarget?
     /// Print every request and response head, as `curl -v` does.
     public var debugHTTP = false
     /// Check every request and response against the specification with the SDK's validator.

@@ -11,19 +11,23 @@ final class ServerContext: Sendable {
     /// Told of every request, when this process is a worker that counts them (`--max-requests`).
     let requestStarted: (@Sendable () -> Void)?
     let trace: HTTPTrace?
+    /// Where connections count requests and bytes (`--metrics-bind`).
+    let counters: LoopCounters?
     /// The requests the application holds, which a stopping server waits for.
     let heldRequests = HeldRequests()
     let logger: Logger
 
     init(
         application: LoadedApplication, configuration: ServerConfiguration, requestFlags: UInt32,
-        accessLog: AccessLog?, requestStarted: (@Sendable () -> Void)? = nil, logger: Logger
+        accessLog: AccessLog?, requestStarted: (@Sendable () -> Void)? = nil, counters: LoopCounters? = nil,
+        logger: Logger
     ) {
         self.application = application
         self.configuration = configuration
         self.requestFlags = requestFlags
         self.accessLog = accessLog
         self.requestStarted = requestStarted
+        self.counters = counters
         self.trace = configuration.debugHTTP ? HTTPTrace() : nil
         self.logger = logger
     }

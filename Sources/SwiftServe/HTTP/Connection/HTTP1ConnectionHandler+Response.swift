@@ -6,6 +6,12 @@ import SSGI
 /// bytes (`HTTP1Response`) on the channel, and the server's own answers and closes.
 extension HTTP1ConnectionHandler: CallFrontEnd {
     func responseStarted(_ head: ResponseHead) {
+        guard let id = self.requestId else {
+            self.response?.start(head)
+            return
+        }
+        var head = head
+        head.addRequestId(id)
         self.response?.start(head)
     }
 
@@ -58,6 +64,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         if self.machine.bodyWanted(), let context = self.context {
             var buffer = context.channel.allocator.buffer(capacity: 25)
             buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            self.counters?.sent(buffer.readableBytes)
             context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         }
         self.resumeBody()
@@ -111,6 +118,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             output.first = nil
         }
         self.write(output, promise: nil)
+        self.counters?.sent(last.readableBytes)
         let promise = context.eventLoop.makePromise(of: Void.self)
         let core = self.core!
         promise.futureResult.whenComplete { result in
@@ -128,10 +136,12 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     private func write(_ output: HTTP1Response.Output, promise: EventLoopPromise<Void>?) {
         guard let context = self.context else { return }
         if let first = output.first {
+            self.counters?.sent(first.readableBytes)
             context.write(self.wrapOutboundOut(first), promise: nil)
             self.buffers.recycle(first)
         }
         if let second = output.second {
+            self.counters?.sent(second.readableBytes)
             context.write(self.wrapOutboundOut(second), promise: nil)
         }
     }
@@ -158,10 +168,13 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
-            remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
-            status: status.code, bytes: bodyBytes)
+            AccessLogEntry(
+                remote: self.connection.remoteAddr, commonLogDate: self.serverHeaders.commonLog(), requestLine: "-",
+                status: status.code, bytes: bodyBytes, fields: self.logFields.take()))
         // The call in flight, if any, learns that its response will not go out.
         self.core.disconnected()
+        if self.countedRequest.take() != nil { self.counters?.requestEnded() }
+        self.counters?.sent(buffer.readableBytes)
         context.write(self.wrapOutboundOut(buffer), promise: nil)
         self.close()
     }
@@ -177,10 +190,17 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         }
     }
 
+    /// Logs and counts a response of the application's (or the 500 that stands for it).
     private func recordAccess(status: Int, bytes: Int) {
+        if let counters = self.counters, let request = self.countedRequest.take() {
+            let elapsed = NIODeadline.now() - request.start
+            counters.answered(method: request.method, status: status, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
+            counters.requestEnded()
+        }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
-            remote: self.core.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: self.core.requestLine,
-            status: status, bytes: bytes)
+            AccessLogEntry(
+                remote: self.core.remoteAddr, commonLogDate: self.serverHeaders.commonLog(),
+                requestLine: self.core.requestLine, status: status, bytes: bytes, fields: self.logFields.take()))
     }
 }

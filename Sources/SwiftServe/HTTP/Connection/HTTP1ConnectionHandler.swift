@@ -55,6 +55,17 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) var isClosing = false
     @exclusivity(unchecked) private var timer: Scheduled<Void>?
     @exclusivity(unchecked) private var timerDeadline: NIODeadline?
+    /// What this connection counts, with `--metrics-bind`.
+    @exclusivity(unchecked) var counters: RequestCounters?
+    /// The request being served, as the counters see it.
+    @exclusivity(unchecked) var countedRequest: (method: Int, start: NIODeadline)?
+    /// What the combined and JSON access logs say of the request being served.
+    @exclusivity(unchecked) var logFields: RequestLogFields?
+    /// The ids this connection makes (`--request-id`), and the id of the request being served.
+    @exclusivity(unchecked) var requestIds: RequestIdGenerator?
+    @exclusivity(unchecked) var requestId: String?
+    /// Whether the call's log lines carry a request id now.
+    @exclusivity(unchecked) var tagsRequestId = false
 
     init(server: ServerContext) {
         self.server = server
@@ -88,6 +99,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
             bodyLimit: configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests, logger: self.logger)
         self.core.frontEnd = self
+        self.counters = self.server.counters?.counters(for: context.eventLoop)
+        if configuration.requestIds { self.requestIds = RequestIdGenerator() }
+        self.counters?.connectionOpened()
         self.armTimer()
     }
 
@@ -96,6 +110,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.core?.disconnected()
         self.core?.frontEnd = nil
         self.context = nil
+        if self.countedRequest.take() != nil { self.counters?.requestEnded() }
+        self.counters?.connectionClosed()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -107,6 +123,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
+        self.counters?.received(bytes.readableBytes)
         self.inReadLoop = true
         if self.input.readableBytes == 0 {
             self.input = bytes
@@ -250,16 +267,34 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         else { return }
         self.response = HTTP1Response(
             isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
+        if self.server.accessLog?.format.needsRequestFields == true {
+            self.logFields = head.withParts(in: self.input) { RequestLogFields($0, start: .now()) }
+        }
+        if let counters = self.counters {
+            let method = head.withParts(in: self.input) { MetricsLayout.methodIndex($0.method) }
+            self.countedRequest = (method, .now())
+            counters.requestStarted()
+        }
         let (request, dropped) = head.withParts(in: self.input) { parts in
-            RequestEnvironment.fill(
-                self.core.arena, from: parts, connection: self.connection, flags: self.server.requestFlags,
-                forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
+            self.requestIds == nil ? self.fillEnvironment(parts) : self.fillEnvironmentWithRequestId(parts)
+        }
+        if self.requestIds != nil || self.logFields?.requestId != nil || self.tagsRequestId {
+            self.tagRequestId()
         }
         if !dropped.isEmpty {
             self.logger.debug("dropped headers with '_' in their names: \(dropped)")
         }
         self.armTimer()
         self.core.start(request, hasBody: head.framing != .none)
+    }
+
+    /// Lays the environ of `request` out in the call's arena.
+    func fillEnvironment(_ request: some RequestDescription) -> (
+        request: UnsafePointer<ssgi_request>, droppedNames: [String]
+    ) {
+        RequestEnvironment.fill(
+            self.core.arena, from: request, connection: self.connection, flags: self.server.requestFlags,
+            forwardedBy: self.connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
     }
 
     /// The client sends nothing more, and the parser has read all it sent: a request it started
@@ -300,6 +335,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Refuses the request being read: with the server's own response if nothing of one went out
     /// yet, else by closing once the response is out; the application's reads fail (§14.1).
     func refuse(_ refusal: RequestRefusal, toHead: Bool = false) {
+        self.counters?.refused(RefusalReason(status: refusal.status.code))
         let wasCalling = self.core.isCalling
         switch self.machine.refuse() {
         case .refuse:
@@ -407,6 +443,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             break
         case .requestTimeout:
             self.logger.debug("request head not received in time")
+            self.counters?.refused(.headerTimeout)
             self.sendError(.requestTimeout)
         case .close:
             self.close()
@@ -414,6 +451,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             self.logger.debug(
                 "request body arrived slower than --min-body-rate \(self.server.configuration.minBodyRate) bytes/s (\(received) bytes in \(waited) s): closing"
             )
+            self.counters?.refused(.bodyTimeout)
             // One fault, one status: a body that broke the rate is a bad body, whenever it is read.
             self.core.bodyEnded(Int32(SSGI_E_BAD_BODY))
             if respond {
@@ -426,6 +464,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
                 "the client read nothing of the response for --send-timeout \(self.server.configuration.sendTimeout.nanoseconds / 1_000_000_000) s: closing"
             )
             // Nothing more can be flushed to a client that does not read: close at once.
+            self.counters?.refused(.sendTimeout)
             self.core.disconnected()
             context.close(promise: nil)
             return

@@ -1,7 +1,7 @@
 import Glibc
 import NIOConcurrencyHelpers
 
-/// The access log: one line per response in Common Log Format, to standard output or a file.
+/// The access log: one line per response, in the `AccessLogFormat` chosen, to standard output or a file.
 ///
 /// Every worker opens the file by its name, after it has switched to `--user`. So that it can, the
 /// process that keeps the privileges creates the file and gives it to that user and group first,
@@ -9,14 +9,16 @@ import NIOConcurrencyHelpers
 /// process of `--workers 0` before it switches. The workers then need no right to create files in
 /// the log's folder, which a root-owned `/var/log` folder does not give them.
 final class AccessLog: @unchecked Sendable {
+    let format: AccessLogFormat
     /// Written and replaced only under `lock`.
     private var file: UnsafeMutablePointer<FILE>
     private let destination: String
     private let lock = NIOLock()
 
     /// Opens `destination` (`-` for standard output) for appending.
-    init(destination: String) throws {
+    init(destination: String, format: AccessLogFormat = .common) throws {
         self.destination = destination
+        self.format = format
         self.file = try Self.open(destination)
     }
 
@@ -55,10 +57,9 @@ final class AccessLog: @unchecked Sendable {
         return file
     }
 
-    /// `host - - [date] "request line" status bytes`.
-    func record(remote: String, date: String, requestLine: String, status: Int, bytes: Int) {
-        let line =
-            "\(remote.isEmpty ? "-" : remote) - - [\(date)] \"\(requestLine)\" \(status) \(bytes == 0 ? "-" : String(bytes))\n"
+    /// Writes the line of one response.
+    func record(_ entry: AccessLogEntry) {
+        let line = entry.line(self.format)
         self.lock.withLock {
             fputs(line, self.file)
             fflush(self.file)
