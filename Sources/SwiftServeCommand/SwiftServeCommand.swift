@@ -133,6 +133,24 @@ struct SwiftServeCommand: ParsableCommand {
     @Option(help: "Seconds requests in flight may run after SIGTERM before their connections are closed.")
     var gracefulTimeout = 30
 
+    @Option(help: "PEM certificate (then its chain): every TCP bind serves HTTPS, TLS 1.2 or 1.3. Needs --keyfile.")
+    var certfile: String?
+
+    @Option(help: "PEM private key of --certfile's certificate.")
+    var keyfile: String?
+
+    @Option(help: "PEM file of the authorities client certificates are verified against.")
+    var caCerts: String?
+
+    @Option(help: "Client certificates: none, optional (verified when given) or required. Needs --ca-certs.")
+    var certReqs = "none"
+
+    @Option(help: "HTTP versions served: auto (HTTP/2 by ALPN on TLS, or h2c prior knowledge; else HTTP/1.1), 1 or 2.")
+    var http = "auto"
+
+    @Option(help: "Most streams one HTTP/2 connection may have open at once.")
+    var http2MaxStreams = 100
+
     func run() throws {
         let level = self.logLevel.level
         LoggingSystem.bootstrap { label in
@@ -156,6 +174,7 @@ struct SwiftServeCommand: ParsableCommand {
             case let error as UsageError: Self.fail(error.message, exitCode: 2)
             case let error as LaunchError: Self.fail(error.description, exitCode: 2)
             case let error as ArbiterError: Self.fail(error.message, exitCode: error.exitCode)
+            case let error as TLSSetupError: Self.fail(error.description, exitCode: 2)
             default: Self.fail("\(error)", exitCode: 1)
             }
         }

@@ -1,0 +1,224 @@
+"""A scripted HTTP/2 client (python3-h2) for the end-to-end tests: each scenario speaks h2 over a
+real socket to a running swiftserve and prints one JSON object with what it saw.
+
+    h2client.py PORT SCENARIO [ARG]   (h2c prior knowledge; TLS with --tls)
+"""
+import json
+import socket
+import ssl
+import sys
+
+import h2.config
+import h2.connection
+import h2.events
+import h2.exceptions
+import h2.settings
+
+
+def connect(port, tls):
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    if tls:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.set_alpn_protocols(["h2"])
+        sock = context.wrap_socket(sock, server_hostname="localhost")
+    conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    sock.sendall(conn.data_to_send())
+    return sock, conn
+
+
+def headers(path, method="GET", extra=()):
+    return [(":method", method), (":path", path), (":scheme", "http"), (":authority", "example.test:8443")] + list(extra)
+
+
+def pump(sock, conn, until, limit=2000):
+    """Reads events until `until(events)` says stop; returns all events, and whether the socket closed."""
+    seen = []
+    for _ in range(limit):
+        try:
+            data = sock.recv(65536)
+        except (ConnectionResetError, socket.timeout, ssl.SSLError, OSError):
+            return seen, True
+        if not data:
+            return seen, True
+        try:
+            events = conn.receive_data(data)
+        except h2.exceptions.ProtocolError:
+            return seen, True
+        for event in events:
+            if isinstance(event, h2.events.DataReceived):
+                conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+        seen.extend(events)
+        out = conn.data_to_send()
+        if out:
+            try:
+                sock.sendall(out)
+            except OSError:
+                return seen, True
+        if until(seen):
+            return seen, False
+    return seen, False
+
+
+def responses(events):
+    """Per stream: status, headers and body."""
+    streams = {}
+    for event in events:
+        if isinstance(event, h2.events.ResponseReceived):
+            streams.setdefault(event.stream_id, {"body": b""})["headers"] = dict(event.headers)
+        elif isinstance(event, h2.events.DataReceived):
+            streams.setdefault(event.stream_id, {"body": b""})["body"] += event.data
+        elif isinstance(event, h2.events.StreamEnded):
+            streams.setdefault(event.stream_id, {"body": b""})["ended"] = True
+        elif isinstance(event, h2.events.StreamReset):
+            streams.setdefault(event.stream_id, {"body": b""})["reset"] = int(event.error_code)
+    return streams
+
+
+def goaway(events):
+    for event in events:
+        if isinstance(event, h2.events.ConnectionTerminated):
+            return int(event.error_code)
+    return None
+
+
+def concurrent(sock, conn, count):
+    """`count` GET streams at once on one connection: each must end with its own answer."""
+    ids = []
+    for index in range(count):
+        stream = conn.get_next_available_stream_id()
+        conn.send_headers(stream, headers("/concurrent/%d" % index), end_stream=True)
+        ids.append(stream)
+    sock.sendall(conn.data_to_send())
+    events, closed = pump(sock, conn, lambda e: sum(isinstance(x, h2.events.StreamEnded) for x in e) >= count)
+    streams = responses(events)
+    return {
+        "answered": sum(1 for s in ids if streams.get(s, {}).get("ended")),
+        "paths": sorted(json.loads(streams[s]["body"])["PATH_INFO"] for s in ids if s in streams and streams[s].get("ended")),
+    }
+
+
+def upload(sock, conn, size):
+    """POSTs `size` bytes in flow-controlled DATA frames and reads the echo back."""
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/upload", "POST", [("content-type", "application/octet-stream")]))
+    payload = bytes((i * 7) % 251 for i in range(size))
+    sent = 0
+    received = b""
+    ended = False
+    while not ended:
+        window = min(conn.local_flow_control_window(stream), conn.max_outbound_frame_size)
+        if sent < size and window > 0:
+            chunk = payload[sent : sent + window]
+            sent += len(chunk)
+            conn.send_data(stream, chunk, end_stream=sent == size)
+            sock.sendall(conn.data_to_send())
+            continue
+        data = sock.recv(65536)
+        if not data:
+            break
+        for event in conn.receive_data(data):
+            if isinstance(event, h2.events.DataReceived):
+                received += event.data
+                conn.acknowledge_received_data(event.flow_controlled_length, stream)
+            elif isinstance(event, h2.events.StreamEnded):
+                ended = True
+        out = conn.data_to_send()
+        if out:
+            sock.sendall(out)
+    return {"sent": sent, "received": len(received), "same": received == payload, "ended": ended}
+
+
+def rapid_reset(sock, conn, count):
+    """CVE-2023-44487: opens and at once resets `count` streams; the server must close the connection."""
+    for _ in range(count):
+        stream = conn.get_next_available_stream_id()
+        conn.send_headers(stream, headers("/slow", extra=[]), end_stream=True)
+        conn.reset_stream(stream)
+        try:
+            sock.sendall(conn.data_to_send())
+        except OSError:
+            break
+    events, closed = pump(sock, conn, lambda e: goaway(e) is not None)
+    return {"goaway": goaway(events), "closed": closed or goaway(events) is not None}
+
+
+def continuation_flood(sock, conn, count):
+    """CVE-2024-27316: a HEADERS frame without END_HEADERS, then endless CONTINUATION frames."""
+    stream = conn.get_next_available_stream_id()
+    block = conn.encoder.encode(headers("/"))
+    frame = lambda kind, flags, payload: len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+    sock.sendall(frame(0x1, 0x0, block))
+    filler = conn.encoder.encode([("x-filler", "a" * 200)])
+    sent = 0
+    try:
+        for _ in range(count):
+            sock.sendall(frame(0x9, 0x0, filler))
+            sent += 1
+    except OSError:
+        pass
+    events, closed = pump(sock, conn, lambda e: goaway(e) is not None)
+    return {"sent": sent, "goaway": goaway(events), "closed": closed or goaway(events) is not None}
+
+
+def big_headers(sock, conn, size):
+    """One header field of `size` bytes: over the header list limit, the server refuses it."""
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/", extra=[("x-big", "b" * size)]), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    events, closed = pump(sock, conn, lambda e: goaway(e) is not None or any(isinstance(x, (h2.events.StreamEnded, h2.events.StreamReset)) for x in e))
+    streams = responses(events)
+    state = streams.get(stream, {})
+    return {"goaway": goaway(events), "closed": closed, "reset": state.get("reset"), "status": state.get("headers", {}).get(":status")}
+
+
+def too_many_streams(sock, conn, count):
+    """Opens `count` streams that wait on a slow answer: those over the limit are refused."""
+    advertised = conn.remote_settings.max_concurrent_streams
+    # h2 itself refuses to open more than the server's SETTINGS allow: make it believe in more.
+    conn.remote_settings._settings[h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS] = __import__("collections").deque([count + 1])
+    ids = []
+    for _ in range(count):
+        stream = conn.get_next_available_stream_id()
+        conn.send_headers(stream, headers("/slow", extra=[]), end_stream=True)
+        ids.append(stream)
+    try:
+        sock.sendall(conn.data_to_send())
+    except OSError:
+        pass
+    events, closed = pump(sock, conn, lambda e: sum(isinstance(x, (h2.events.StreamEnded, h2.events.StreamReset)) for x in e) >= count or goaway(e) is not None)
+    streams = responses(events)
+    return {
+        "advertised": advertised,
+        "answered": sum(1 for s in ids if streams.get(s, {}).get("ended")),
+        "refused": sum(1 for s in ids if streams.get(s, {}).get("reset") is not None),
+        "goaway": goaway(events),
+    }
+
+
+def main():
+    port = int(sys.argv[1])
+    scenario = sys.argv[2]
+    argument = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    tls = "--tls" in sys.argv
+    sock, conn = connect(port, tls)
+    conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
+    sock.sendall(conn.data_to_send())
+    # Learn the server's settings first.
+    pump(sock, conn, lambda e: any(isinstance(x, h2.events.RemoteSettingsChanged) for x in e))
+    result = {
+        "concurrent": concurrent,
+        "upload": upload,
+        "rapid-reset": rapid_reset,
+        "continuation-flood": continuation_flood,
+        "big-headers": big_headers,
+        "too-many-streams": too_many_streams,
+    }[scenario](sock, conn, argument)
+    print(json.dumps(result))
+    sock.close()
+
+
+if __name__ == "__main__":
+    main()

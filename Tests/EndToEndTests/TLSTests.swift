@@ -1,0 +1,137 @@
+import Foundation
+import SwiftServeTesting
+import Testing
+
+/// `--certfile`/`--keyfile` (docs/SPEC.md §6.2, `ssgi.url_scheme`): every TCP bind serves HTTPS,
+/// TLS 1.2 and 1.3 only, with certificates `openssl` makes for the test and curl as the client.
+@Suite("TLS")
+struct TLSTests {
+    static func curl(_ arguments: [String]) throws -> CommandResult {
+        try CommandResult.curl(["-sS", "-k", "--max-time", "30"] + arguments)
+    }
+
+    static func environ(_ result: CommandResult) throws -> [String: String] {
+        guard let environ = try? JSONSerialization.jsonObject(with: result.standardOutput) as? [String: String] else {
+            throw TestCertificates.Failure(description: "not an environ: \(result.outputText) \(result.standardError)")
+        }
+        return environ
+    }
+
+    @Test("HTTPS/1.1: the environ says https, and TLS 1.2 and 1.3 are served")
+    func https() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"),
+            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+        defer { server.stop() }
+        #expect(server.log.contains("listening on https://127.0.0.1:"))
+        let url = "https://127.0.0.1:\(server.port)/tls?x=1"
+        let environ = try Self.environ(Self.curl(["--http1.1", url]))
+        #expect(environ["ssgi.url_scheme"] == "https")
+        #expect(environ["SERVER_PROTOCOL"] == "HTTP/1.1")
+        #expect(environ["PATH_INFO"] == "/tls")
+        #expect(environ["SERVER_PORT"] == String(server.port))
+        for version in ["1.2", "1.3"] {
+            let result = try Self.curl([
+                "--http1.1", "--tlsv\(version)", "--tls-max", version, "-w", "%{http_code}", "-o", "/dev/null", url,
+            ])
+            #expect(result.outputText == "200", "TLS \(version): \(result.standardError)")
+        }
+        // TLS 1.1 is refused at the handshake.
+        let old = try Self.curl(["--http1.1", "--tlsv1.1", "--tls-max", "1.1", "-o", "/dev/null", url])
+        #expect(old.status != 0)
+        // A plain-HTTP request on the TLS port gets no response.
+        let plain = try CommandResult.curl(["-sS", "--max-time", "10", "http://127.0.0.1:\(server.port)/"])
+        #expect(plain.status != 0)
+        // The server still serves after both.
+        #expect(try Self.curl(["--http1.1", "-o", "/dev/null", "-w", "%{http_code}", url]).outputText == "200")
+    }
+
+    @Test("the certificate is verified by a client that trusts it")
+    func verified() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"),
+            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+        defer { server.stop() }
+        let result = try CommandResult.curl([
+            "-sS", "--cacert", certificates.certificate, "-o", "/dev/null", "-w", "%{http_code}",
+            "https://localhost:\(server.port)/",
+        ])
+        #expect(result.outputText == "200", "\(result.standardError)")
+    }
+
+    @Test(
+        "a bad, unmatched or unreadable file is one line at start-up and exit 2",
+        arguments: [
+            ("missing-cert", "cannot read --certfile"),
+            ("missing-key", "cannot read --keyfile"),
+            ("garbage-cert", "holds no valid PEM certificate"),
+            ("garbage-key", "holds no valid PEM private key"),
+            ("key-for-cert", "holds no valid PEM private key"),
+            ("mismatch", "does not match the certificate in --certfile"),
+            ("cert-only", "--certfile needs --keyfile"),
+            ("ca-without-reqs", "--ca-certs and --cert-reqs need --certfile and --keyfile"),
+            ("reqs-without-ca", "--cert-reqs required needs --ca-certs"),
+            ("bad-reqs", "--cert-reqs must be none, optional or required"),
+            ("bad-http", "--http must be auto, 1 or 2"),
+        ])
+    func refused(case name: String, message: String) throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let cert = certificates.certificate
+        let key = certificates.key
+        let arguments: [String] =
+            switch name {
+            case "missing-cert": ["--certfile", certificates.path("none.crt"), "--keyfile", key]
+            case "missing-key": ["--certfile", cert, "--keyfile", certificates.path("none.key")]
+            case "garbage-cert": ["--certfile", certificates.garbage, "--keyfile", key]
+            case "garbage-key": ["--certfile", cert, "--keyfile", certificates.garbage]
+            case "key-for-cert": ["--certfile", cert, "--keyfile", cert]
+            case "mismatch": ["--certfile", cert, "--keyfile", certificates.otherKey]
+            case "cert-only": ["--certfile", cert]
+            case "ca-without-reqs": ["--ca-certs", certificates.authority]
+            case "reqs-without-ca": ["--certfile", cert, "--keyfile", key, "--cert-reqs", "required"]
+            case "bad-reqs": ["--certfile", cert, "--keyfile", key, "--cert-reqs", "maybe"]
+            default: ["--http", "3"]
+            }
+        let result = try CommandResult.swiftserve(
+            arguments + ["--bind", "127.0.0.1:0", BuildProducts.plugin("barebones")])
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("swiftserve: error: "), "\(result.standardError)")
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+    }
+
+    @Test("an unreadable file names the reason")
+    func unreadable() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        // A directory opens but cannot be read as a file, as root too.
+        let result = try CommandResult.swiftserve([
+            "--certfile", certificates.directory.path, "--keyfile", certificates.key, "--bind", "127.0.0.1:0",
+            BuildProducts.plugin("barebones"),
+        ])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("cannot read --certfile"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+    }
+
+    @Test("a unix socket stays plain HTTP next to an HTTPS TCP bind")
+    func unixStaysPlain() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let socket = certificates.path("s.sock")
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"),
+            arguments: [
+                "--certfile", certificates.certificate, "--keyfile", certificates.key, "--bind", "127.0.0.1:0",
+                "--bind", "unix:\(socket)",
+            ])
+        defer { server.stop() }
+        let environ = try Self.environ(CommandResult.curl(["-sS", "--unix-socket", socket, "http://localhost/"]))
+        #expect(environ["ssgi.url_scheme"] == "http")
+    }
+}
