@@ -3,18 +3,47 @@ import NIOCore
 /// The connection-wide events an HTTP/2 connection needs, early in its pipeline: the client's
 /// address from a PROXY protocol header (which passes before the protocol is known), and the
 /// server's graceful stop (`CloseWhenIdle`), turned into SwiftNIO's quiesce event, on which the
-/// connection sends GOAWAY, lets the streams in flight finish, and closes. It leaves the pipeline
-/// of a connection that turns out to be HTTP/1.
+/// connection sends GOAWAY, lets the streams in flight finish, and closes. Until the protocol is
+/// known (the TLS handshake, ALPN, the first bytes) it holds the connection to `--header-timeout`.
+/// It leaves the pipeline of a connection that turns out to be HTTP/1.
 final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
     private let shared: HTTP2ConnectionState
     private let trusted: TrustedProxies
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
 
-    init(shared: HTTP2ConnectionState, trusting trusted: TrustedProxies) {
+    init(shared: HTTP2ConnectionState, trusting trusted: TrustedProxies, timeout: TimeAmount) {
         self.shared = shared
         self.trusted = trusted
+        self.timeout = timeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { self.armTimer(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.armTimer(context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.protocolChosen()
+    }
+
+    /// HTTP/2 was chosen: its own timers take over.
+    func protocolChosen() {
+        self.timer?.cancel()
+        self.timer = nil
+    }
+
+    private func armTimer(_ context: ChannelHandlerContext) {
+        guard self.timer == nil else { return }
+        let channel = context.channel
+        self.timer = context.eventLoop.scheduleTask(in: self.timeout) { channel.close(promise: nil) }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -43,6 +43,12 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private var bodyBytesSent = 0
     private var statusCode = 0
     private var readHeldBack = false
+    /// The timeouts: a body that does not come (`--min-body-rate`), a window the client does not
+    /// open (`--send-timeout`); checked once a second while either may apply.
+    private var tick: Scheduled<Void>?
+    private var bodyBytesReceived = 0
+    private var secondsWaitedForBody = 0
+    private var blockedSince: NIODeadline?
 
     init(server: ServerContext, shared: HTTP2ConnectionState) {
         self.server = server
@@ -58,6 +64,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.tick?.cancel()
         self.core?.disconnected()
         self.core?.frontEnd = nil
         self.context = nil
@@ -80,6 +87,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             }
         case .data(let data):
             if case .byteBuffer(let buffer) = data.data, case .calling = self.state {
+                self.bodyBytesReceived += buffer.readableBytes
                 self.core.bodyReceived(buffer)
             }
             if data.endStream { self.endRequestBody() }
@@ -92,7 +100,13 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable { self.core.writable() }
+        if context.channel.isWritable {
+            self.blockedSince = nil
+            self.core.writable()
+        } else {
+            self.blockedSince = self.blockedSince ?? .now()
+            self.armTick()
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -139,6 +153,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             self.server.logger.debug("dropped headers with '_' in their names: \(dropped)")
         }
         self.state = .calling
+        if !endStream { self.armTick() }
         self.core.start(environ, hasBody: !endStream)
     }
 
@@ -152,6 +167,56 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         guard self.readHeldBack, let context = self.context else { return }
         self.readHeldBack = false
         self.read(context: context)
+    }
+
+    // MARK: Timeouts
+
+    private func armTick() {
+        guard self.tick == nil, let context else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.tick = context.eventLoop.scheduleTask(in: BodyRateRule.tick) { handler.value.ticked() }
+    }
+
+    private func ticked() {
+        self.tick = nil
+        guard case .calling = self.state, let context else { return }
+        let configuration = self.server.configuration
+        if let blockedSince = self.blockedSince, NIODeadline.now() - blockedSince >= configuration.sendTimeout {
+            self.server.logger.debug(
+                "the client opened no window for the response for --send-timeout \(configuration.sendTimeout.nanoseconds / 1_000_000_000) s: resetting the stream"
+            )
+            self.reset(context)
+            return
+        }
+        if !self.requestBodyEnded, !self.readHeldBack {
+            self.secondsWaitedForBody += 1
+            let rule = BodyRateRule(bytesPerSecond: configuration.minBodyRate)
+            if rule.isTooSlow(received: self.bodyBytesReceived, waitedSeconds: self.secondsWaitedForBody) {
+                self.server.logger.debug(
+                    "request body arrived slower than --min-body-rate \(configuration.minBodyRate) bytes/s (\(self.bodyBytesReceived) bytes in \(self.secondsWaitedForBody) s): resetting the stream"
+                )
+                if self.headSent {
+                    self.reset(context)
+                } else {
+                    // The stream is done before the call hears of it, so that its failure, which
+                    // may come at once, sends nothing more.
+                    self.state = .done
+                    self.core.disconnected()
+                    self.sendError(.requestTimeout)
+                    context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+                }
+                return
+            }
+        }
+        if !self.requestBodyEnded || self.blockedSince != nil { self.armTick() }
+    }
+
+    /// Ends the stream at once, and the call learns the client is gone.
+    private func reset(_ context: ChannelHandlerContext) {
+        self.state = .done
+        self.core.disconnected()
+        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.cancel)), promise: nil)
+        self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
     }
 
     // MARK: Writing

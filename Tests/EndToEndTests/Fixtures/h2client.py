@@ -36,16 +36,32 @@ def headers(path, method="GET", extra=()):
 def pump(sock, conn, until, limit=2000):
     """Reads events until `until(events)` says stop; returns all events, and whether the socket closed."""
     seen = []
+    pending = b""
     for _ in range(limit):
         try:
             data = sock.recv(65536)
-        except (ConnectionResetError, socket.timeout, ssl.SSLError, OSError):
+        except socket.timeout:
+            # Not closed: the server said nothing more.
+            return seen, False
+        except (ConnectionResetError, ssl.SSLError, OSError):
             return seen, True
         if not data:
             return seen, True
+        # Frame by frame, so that the events of a GOAWAY survive an error on the frames after it.
+        pending += data
+        events = []
         try:
-            events = conn.receive_data(data)
+            while True:
+                if len(pending) < 9:
+                    break
+                size = 9 + int.from_bytes(pending[0:3], "big")
+                if len(pending) < size:
+                    break
+                frame, pending = pending[:size], pending[size:]
+                events.extend(conn.receive_data(frame))
         except h2.exceptions.ProtocolError:
+            # What the server sent after closing its side; the connection is over.
+            seen.extend(events)
             return seen, True
         for event in events:
             if isinstance(event, h2.events.DataReceived):
@@ -198,14 +214,46 @@ def too_many_streams(sock, conn, count):
     }
 
 
+def stalled_body(sock, conn, _):
+    """A POST whose body never comes: the server gives up on the stream, and says so."""
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/upload", "POST", [("content-type", "text/plain")]))
+    sock.sendall(conn.data_to_send())
+    events, closed = pump(sock, conn, lambda e: any(isinstance(x, (h2.events.StreamEnded, h2.events.StreamReset)) and x.stream_id == stream for x in e))
+    state = responses(events).get(stream, {})
+    return {"status": state.get("headers", {}).get(":status"), "reset": state.get("reset"), "ended": state.get("ended", False), "closed": closed}
+
+
+def zero_window(sock, conn, size):
+    """Asks for `size` bytes and never opens its window: the server resets the stream."""
+    conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/bytes?n=%d" % size), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    seen = []
+    closed = False
+    while not any(isinstance(x, h2.events.StreamReset) for x in seen):
+        data = sock.recv(65536)
+        if not data:
+            closed = True
+            break
+        seen.extend(conn.receive_data(data))
+        out = conn.data_to_send()
+        if out:
+            sock.sendall(out)
+    state = responses(seen).get(stream, {})
+    return {"status": state.get("headers", {}).get(":status"), "reset": state.get("reset"), "received": len(state.get("body", b"")), "closed": closed}
+
+
 def main():
     port = int(sys.argv[1])
     scenario = sys.argv[2]
     argument = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     tls = "--tls" in sys.argv
     sock, conn = connect(port, tls)
-    conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
-    sock.sendall(conn.data_to_send())
+    if scenario != "zero-window":
+        conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
+        sock.sendall(conn.data_to_send())
     # Learn the server's settings first.
     pump(sock, conn, lambda e: any(isinstance(x, h2.events.RemoteSettingsChanged) for x in e))
     result = {
@@ -215,6 +263,8 @@ def main():
         "continuation-flood": continuation_flood,
         "big-headers": big_headers,
         "too-many-streams": too_many_streams,
+        "stalled-body": stalled_body,
+        "zero-window": zero_window,
     }[scenario](sock, conn, argument)
     print(json.dumps(result))
     sock.close()

@@ -50,12 +50,14 @@ public struct ConnectionPipeline: Sendable {
             connection: ConnectionInfo(
                 local: channel.localAddress, remote: channel.remoteAddress, urlScheme: urlScheme, trusting: trusted),
             serverSoftware: self.server.configuration.serverSoftware)
-        let events = HTTP2EventHandler(shared: shared, trusting: trusted)
+        let events = HTTP2EventHandler(
+            shared: shared, trusting: trusted, timeout: self.server.configuration.headerTimeout)
         try pipeline.addHandler(events)
         let server = self.server
         let configureProtocol: (Bool, any Channel) throws -> Void = { http2, channel in
             let pipeline = channel.pipeline.syncOperations
             if http2 {
+                events.protocolChosen()
                 try Self.configureHTTP2(channel, server: server, shared: shared)
             } else {
                 pipeline.removeHandler(events, promise: nil)
@@ -86,6 +88,12 @@ public struct ConnectionPipeline: Sendable {
             })
     }
 
+    /// The request body bytes a client may send on one HTTP/2 stream, and on one connection,
+    /// before the server reads them: what flow control lets a connection buffer at most, beside
+    /// what the calls hold (`RequestLimits.bodyBuffer` each).
+    static let http2StreamWindow = 256 * 1024
+    static let http2ConnectionWindow = 1024 * 1024
+
     /// Adds HTTP/2 to `channel`: the frame handler with the server's limits, the connection's
     /// lifecycle (idle timeout, GOAWAY on a graceful stop), and a `HTTP2StreamHandler` on each stream.
     private static func configureHTTP2(_ channel: any Channel, server: ServerContext, shared: HTTP2ConnectionState)
@@ -96,11 +104,11 @@ public struct ConnectionPipeline: Sendable {
         connection.initialSettings = [
             HTTP2Setting(parameter: .maxConcurrentStreams, value: configuration.http2MaxConcurrentStreams),
             HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.http2MaxHeaderListSize),
-            HTTP2Setting(parameter: .initialWindowSize, value: configuration.limits.bodyBuffer),
+            HTTP2Setting(parameter: .initialWindowSize, value: Self.http2StreamWindow),
         ]
-        connection.targetWindowSize = max(65535, configuration.limits.bodyBuffer)
+        connection.targetWindowSize = Self.http2ConnectionWindow
         var stream = NIOHTTP2Handler.StreamConfiguration()
-        stream.targetWindowSize = configuration.limits.bodyBuffer
+        stream.targetWindowSize = Self.http2StreamWindow
         let management = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
@@ -116,5 +124,10 @@ public struct ConnectionPipeline: Sendable {
             }
         }
         try pipeline.addHandler(management)
+        // Added once the protocol is known, the connection is active already: its idle timer
+        // starts now rather than with the stream that would end the first idle spell.
+        if channel.isActive {
+            management.channelActive(context: try pipeline.context(handler: management))
+        }
     }
 }
