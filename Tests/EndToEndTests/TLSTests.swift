@@ -134,4 +134,73 @@ struct TLSTests {
         let environ = try Self.environ(CommandResult.curl(["-sS", "--unix-socket", socket, "http://localhost/"]))
         #expect(environ["ssgi.url_scheme"] == "http")
     }
+
+    @Test("client certificates: --cert-reqs required refuses a client without one, optional accepts both")
+    func clientCertificates() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let tls = [
+            "--certfile", certificates.certificate, "--keyfile", certificates.key, "--ca-certs", certificates.authority,
+        ]
+        let client = ["--cert", certificates.clientCertificate, "--key", certificates.clientKey]
+        let required = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: tls + ["--cert-reqs", "required"])
+        defer { required.stop() }
+        let url = "https://127.0.0.1:\(required.port)/"
+        #expect(try Self.curl(["-o", "/dev/null", url]).status != 0)
+        #expect(try Self.curl(client + ["-o", "/dev/null", "-w", "%{http_code}", url]).outputText == "200")
+        // A certificate no authority of --ca-certs signed is refused too.
+        let stranger = ["--cert", certificates.certificate, "--key", certificates.key]
+        #expect(try Self.curl(stranger + ["-o", "/dev/null", url]).status != 0)
+        let optional = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: tls + ["--cert-reqs", "optional"])
+        defer { optional.stop() }
+        let optionalURL = "https://127.0.0.1:\(optional.port)/"
+        #expect(try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", optionalURL]).outputText == "200")
+        #expect(try Self.curl(client + ["-o", "/dev/null", "-w", "%{http_code}", optionalURL]).outputText == "200")
+        #expect(try Self.curl(stranger + ["-o", "/dev/null", optionalURL]).status != 0)
+    }
+
+    @Test("SIGHUP under HTTP/2 load: no request fails, and the new workers serve the new certificate")
+    func reloadUnderLoad() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("faults"),
+            arguments: ["--workers", "2", "--certfile", certificates.certificate, "--keyfile", certificates.key])
+        defer { server.stop() }
+        let old = try #require(server.waitForReadyWorkers(count: 2))
+        let progress = certificates.path("progress")
+        let stop = certificates.path("stop")
+        let outcome = Locked<CommandResult?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let port = server.port
+        Thread.detachNewThread {
+            let result = try? CommandResult.run(
+                "/usr/bin/python3", [HTTP2Tests.script, String(port), "load", progress, stop, "--tls"], timeout: 120)
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        func answered() -> Int { Int((try? String(contentsOfFile: progress, encoding: .utf8)) ?? "") ?? 0 }
+        func waitForAnswers(_ count: Int) -> Bool {
+            let deadline = Date().addingTimeInterval(60)
+            while answered() < count, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            return answered() >= count
+        }
+        #expect(waitForAnswers(100))
+        try certificates.replaceServerCertificate(commonName: "reloaded")
+        kill(server.pid, SIGHUP)
+        #expect(server.waitForReadyWorkers(count: 2, excluding: old) != nil, "\(server.log)")
+        let before = answered()
+        #expect(waitForAnswers(before + 100))
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
+        done.wait()
+        let result = try #require(outcome.value)
+        let load = try #require(try? JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any])
+        #expect(load["failed"] as? Int == 0, "\(load) \(result.standardError)")
+        #expect((load["answered"] as? Int ?? 0) >= 200)
+        #expect((load["connections"] as? Int ?? 0) >= 2)
+        let verbose = try Self.curl(["-v", "-o", "/dev/null", "https://127.0.0.1:\(server.port)/"])
+        #expect(verbose.standardError.contains("subject: CN=reloaded"), "\(verbose.standardError)")
+    }
 }

@@ -49,6 +49,20 @@ public struct TestCertificates: Sendable {
         try Data("this is not a PEM file\n".utf8).write(to: URL(fileURLWithPath: self.garbage))
     }
 
+    /// Replaces the server's certificate and key with a new pair for `commonName`, each renamed
+    /// over the old file, as a deploy does.
+    public func replaceServerCertificate(commonName: String) throws {
+        let key = self.path("new.key")
+        let certificate = self.path("new.crt")
+        try self.openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+            "-out", certificate, "-days", "2", "-subj", "/CN=\(commonName)",
+        ])
+        guard rename(key, self.key) == 0, rename(certificate, self.certificate) == 0 else {
+            throw Failure(description: "cannot rename the new certificate into place")
+        }
+    }
+
     public func path(_ name: String) -> String {
         self.directory.appendingPathComponent(name).path
     }

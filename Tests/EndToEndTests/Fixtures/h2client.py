@@ -58,7 +58,15 @@ def pump(sock, conn, until, limit=2000):
                 if len(pending) < size:
                     break
                 frame, pending = pending[:size], pending[size:]
+                if frame[3] == 0x7:
+                    # GOAWAY, read here too: h2 hears only the first of a graceful stop's two.
+                    last = int.from_bytes(frame[9:13], "big") & 0x7FFFFFFF
+                    conn.goaways = getattr(conn, "goaways", []) + [(int.from_bytes(frame[13:17], "big"), last)]
                 events.extend(conn.receive_data(frame))
+                if frame[3] == 0x7 and conn.goaways[-1] == (0, 0x7FFFFFFF):
+                    # h2 takes every GOAWAY as the end; the first of a graceful stop's two is a
+                    # warning (RFC 9113 §6.8), after which the streams in flight still come.
+                    conn.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
         except h2.exceptions.ProtocolError:
             # What the server sent after closing its side; the connection is over.
             seen.extend(events)
@@ -245,11 +253,68 @@ def zero_window(sock, conn, size):
     return {"status": state.get("headers", {}).get(":status"), "reset": state.get("reset"), "received": len(state.get("body", b"")), "closed": closed}
 
 
+def load(port, tls, progress, stop):
+    """Requests `/` one after another, on one connection until the server sends GOAWAY, then on a
+    new one, until the file `stop` exists (at most 60 s), writing the count answered to the file
+    `progress`: counts answers and failures. A request the server says it did not process (past
+    the GOAWAY's last stream, or refused) is retried, as RFC 9113 §6.8 and §8.7 allow; any other
+    loss is a failure."""
+    import os
+    import time
+
+    answered = failed = connections = retried = 0
+    bodies = set()
+    failures = []
+    deadline = time.time() + 60
+    while not os.path.exists(stop) and time.time() < deadline:
+        sock, conn = connect(port, tls)
+        connections += 1
+        open_connection = True
+        while open_connection and not os.path.exists(stop) and time.time() < deadline:
+            stream = conn.get_next_available_stream_id()
+            conn.send_headers(stream, headers("/"), end_stream=True)
+            try:
+                sock.sendall(conn.data_to_send())
+            except OSError:
+                break  # closed before the request went out: not sent, so retried
+            def settled(events, stream=stream):
+                for x in events:
+                    if isinstance(x, (h2.events.StreamEnded, h2.events.StreamReset)) and x.stream_id == stream:
+                        return True
+                    # A first GOAWAY may name the highest stream id: the stream is still served.
+                    if isinstance(x, h2.events.ConnectionTerminated) and (x.last_stream_id or 0) < stream:
+                        return True
+                return False
+
+            events, closed = pump(sock, conn, settled)
+            state = responses(events).get(stream, {})
+            terminated = [x for x in events if isinstance(x, h2.events.ConnectionTerminated)]
+            goaways = getattr(conn, "goaways", [])
+            if state.get("ended") and state.get("headers", {}).get(":status") == "200":
+                answered += 1
+                bodies.add(state["body"].decode())
+            elif (goaways and stream > goaways[-1][1]) or state.get("reset") == 0x7:
+                retried += 1  # not processed (past the GOAWAY, or REFUSED_STREAM, §8.7): retried
+            else:
+                failed += 1
+                if len(failures) < 5:
+                    failures.append({"stream": stream, "state": {k: v for k, v in state.items() if k != "body"}, "closed": closed, "goaway": goaways, "events": [type(x).__name__ for x in events]})
+            if terminated or closed:
+                open_connection = False
+            with open(progress, "w") as f:
+                f.write(str(answered))
+        sock.close()
+    return {"answered": answered, "failed": failed, "retried": retried, "connections": connections, "bodies": sorted(bodies), "failures": failures}
+
+
 def main():
     port = int(sys.argv[1])
     scenario = sys.argv[2]
-    argument = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    argument = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3].isdigit() else 0
     tls = "--tls" in sys.argv
+    if scenario == "load":
+        print(json.dumps(load(port, tls, sys.argv[3], sys.argv[4])))
+        return
     sock, conn = connect(port, tls)
     if scenario != "zero-window":
         conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
