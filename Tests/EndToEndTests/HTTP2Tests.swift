@@ -164,6 +164,9 @@ struct HTTP2Tests {
         #expect(failed.outputText == "500")
         let cut = try Self.curl(["--http2-prior-knowledge", "\(base)/throw-after-start"])
         #expect(cut.status != 0)
+        // A body shorter than its Content-Length is reset, never ended as if whole.
+        let short = try Self.curl(["--http2-prior-knowledge", "\(base)/short"])
+        #expect(short.status != 0)
         #expect(try Self.stillServes(server.port))
     }
 
@@ -214,6 +217,12 @@ struct HTTP2LimitTests {
     func headerListSize() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
         defer { server.stop() }
+        // More fields than the field limit: 431 on the stream.
+        let fields = (0..<101).flatMap { ["-H", "X-Field-\($0): \($0)"] }
+        let many = try HTTP2Tests.curl(
+            ["--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_code} %{http_version}"] + fields
+                + ["http://127.0.0.1:\(server.port)/"])
+        #expect(many.outputText == "431 2")
         let result = try HTTP2Tests.h2(server.port, "big-headers", 100_000)
         #expect(result["status"] is NSNull)
         #expect(result["goaway"] != nil)

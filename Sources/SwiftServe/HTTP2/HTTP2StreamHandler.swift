@@ -137,12 +137,21 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.requestBodyEnded = endStream
         guard let request = HTTP2Request(headers: headers, endStream: endStream) else {
             self.sendError(.badRequest)
+            self.resetIfBodyFollows()
             return
         }
         self.isHeadRequest = request.isHead
+        if request.fieldCount > self.server.configuration.limits.headerFields {
+            self.server.logger.debug(
+                "refused HTTP/2 request: more than \(self.server.configuration.limits.headerFields) header fields")
+            self.sendError(.requestHeaderFieldsTooLarge)
+            self.resetIfBodyFollows()
+            return
+        }
         if let refusal = RequestHeadRules.refusal(of: request) {
             self.server.logger.debug("refused HTTP/2 request: \(refusal)")
             self.sendError(refusal.status)
+            self.resetIfBodyFollows()
             return
         }
         let connection = self.shared.connection
@@ -155,6 +164,13 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.state = .calling
         if !endStream { self.armTick() }
         self.core.start(environ, hasBody: !endStream)
+    }
+
+    /// After the server's own answer to a request whose body is still coming: the client may stop
+    /// sending it (RFC 9113 §8.1).
+    private func resetIfBodyFollows() {
+        guard !self.requestBodyEnded, let context else { return }
+        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
     }
 
     private func endRequestBody() {
@@ -344,6 +360,21 @@ extension HTTP2StreamHandler: CallFrontEnd {
             return
         }
         self.state = .done
+        if let declared = self.head?.contentLength, !self.isHeadRequest, self.head?.allowsBody == true,
+            self.bodyBytesSent + (self.heldChunk?.readableBytes ?? 0) < declared
+        {
+            // A declared length is a promise (SPEC §8.2): the stream is reset rather than ended short.
+            let sent = self.bodyBytesSent + (self.heldChunk?.readableBytes ?? 0)
+            self.server.logger.error(
+                "application sent \(sent) of the \(declared) body bytes it declared for \(self.core.requestLine): resetting the stream"
+            )
+            self.sendHead(endStream: false)
+            if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
+            context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+            self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
         let promise = cleanup.map { _ in context.eventLoop.makePromise(of: Void.self) }
         if let cleanup, let promise {
             promise.futureResult.whenComplete { result in
