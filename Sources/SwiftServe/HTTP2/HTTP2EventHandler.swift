@@ -14,6 +14,10 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let trusted: TrustedProxies
     private let timeout: TimeAmount
     private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+    /// What passed before the protocol was chosen, for an HTTP/1.1 handler added after it.
+    private var proxyHeader: ProxyProtocolHeader?
+    private var stopRequested = false
 
     init(shared: HTTP2ConnectionState, trusting trusted: TrustedProxies, timeout: TimeAmount) {
         self.shared = shared
@@ -22,6 +26,7 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { self.armTimer(context) }
     }
 
@@ -32,6 +37,14 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.protocolChosen()
+        self.context = nil
+    }
+
+    /// HTTP/1.1 was chosen: its handler, added after this one, hears the events it missed.
+    func replayForHTTP1() {
+        guard let context else { return }
+        if let header = self.proxyHeader { context.fireUserInboundEventTriggered(header) }
+        if self.stopRequested { context.fireUserInboundEventTriggered(HTTP1ConnectionHandler.CloseWhenIdle()) }
     }
 
     /// HTTP/2 was chosen: its own timers take over.
@@ -48,10 +61,12 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is HTTP1ConnectionHandler.CloseWhenIdle {
+            self.stopRequested = true
             context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
             return
         }
         if let header = event as? ProxyProtocolHeader {
+            self.proxyHeader = header
             self.shared.connection = ConnectionInfo(
                 local: header.destination ?? context.channel.localAddress,
                 remote: header.source ?? context.channel.remoteAddress, urlScheme: self.shared.connection.urlScheme,

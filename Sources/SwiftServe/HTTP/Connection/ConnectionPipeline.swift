@@ -60,8 +60,9 @@ public struct ConnectionPipeline: Sendable {
                 events.protocolChosen()
                 try Self.configureHTTP2(channel, server: server, shared: shared)
             } else {
-                pipeline.removeHandler(events, promise: nil)
                 try pipeline.addHandler(HTTP1ConnectionHandler(server: server, urlScheme: urlScheme))
+                events.replayForHTTP1()
+                pipeline.removeHandler(events, promise: nil)
             }
         }
         guard let tls else {
