@@ -70,7 +70,7 @@ struct HTTP2Request: RequestDescription {
             self.fields.append(Field(name: name, value: start..<self.storage.count, kind: .other))
         }
         if !endStream, let length = self.fields.first(where: { $0.kind == .contentLength }) {
-            self.bodyLength = Self.decimal(self.storage[length.value]) ?? -1
+            self.bodyLength = ResponseHead.decimal(self.storage[length.value]).map(Int64.init) ?? -1
         }
     }
 
@@ -85,16 +85,6 @@ struct HTTP2Request: RequestDescription {
         let valueRange = self.append(value)
         let kind = self.storage.withUnsafeBytes { FieldName(UnsafeRawBufferPointer(rebasing: $0[nameRange])) }
         self.fields.append(Field(name: nameRange, value: valueRange, kind: kind))
-    }
-
-    private static func decimal(_ bytes: ArraySlice<UInt8>) -> Int64? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
-        var number: Int64 = 0
-        for byte in bytes {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            number = number * 10 + Int64(byte - UInt8(ascii: "0"))
-        }
-        return number
     }
 
     var method: ArraySlice<UInt8> { self.storage[self.methodRange] }
