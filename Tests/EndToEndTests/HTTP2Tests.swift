@@ -87,6 +87,14 @@ struct HTTP2Tests {
             "--http2-prior-knowledge", "-o", "/dev/null", "-w", "%{http_version}", "http://127.0.0.1:\(two.port)/",
         ])
         #expect(h2c.outputText == "2")
+        // The header timeout holds a connection only until its protocol is known: an h2
+        // connection that waits past it (--http 2 chooses at once) is still served.
+        let patient = try ServerProcess(
+            application: BuildProducts.plugin("barebones"),
+            arguments: ["--http", "2", "--header-timeout", "1", "--keep-alive-timeout", "30"])
+        defer { patient.stop() }
+        let late = try Self.h2(patient.port, "late-request", 3)
+        #expect(late["status"] as? String == "200", "\(late)")
     }
 
     @Test("on a plain bind, the h2c preface is served as HTTP/2 next to HTTP/1.1")
@@ -142,7 +150,14 @@ struct HTTP2Tests {
             "--http2", "--data-binary", "@\(file.path)", "-H", "Content-Type: application/octet-stream",
             "https://127.0.0.1:\(server.port)/echo",
         ])
-        #expect(echoed.standardOutput.count == 3 << 20)
+        #expect(echoed.standardOutput.count == 3 << 20, "\(echoed.standardError)")
+        // A client that waits for 100 Continue gets it on the stream once the application reads.
+        let continued = try Self.curl([
+            "--http2", "-v", "-H", "Expect: 100-continue", "--data-binary", "@\(file.path)",
+            "-H", "Content-Type: application/octet-stream", "https://127.0.0.1:\(server.port)/echo",
+        ])
+        #expect(continued.standardError.contains("< HTTP/2 100"), "\(continued.standardError)")
+        #expect([UInt8](continued.standardOutput) == file.bytes)
         #expect([UInt8](echoed.standardOutput) == file.bytes)
     }
 

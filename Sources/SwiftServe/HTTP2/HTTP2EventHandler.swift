@@ -18,6 +18,7 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// What passed before the protocol was chosen, for an HTTP/1.1 handler added after it.
     private var proxyHeader: ProxyProtocolHeader?
     private var stopRequested = false
+    private var isChosen = false
 
     init(shared: HTTP2ConnectionState, trusting trusted: TrustedProxies, timeout: TimeAmount) {
         self.shared = shared
@@ -49,12 +50,13 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// HTTP/2 was chosen: its own timers take over.
     func protocolChosen() {
+        self.isChosen = true
         self.timer?.cancel()
         self.timer = nil
     }
 
     private func armTimer(_ context: ChannelHandlerContext) {
-        guard self.timer == nil else { return }
+        guard self.timer == nil, !self.isChosen else { return }
         let channel = context.channel
         self.timer = context.eventLoop.scheduleTask(in: self.timeout) { channel.close(promise: nil) }
     }

@@ -43,6 +43,8 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private var bodyBytesSent = 0
     private var statusCode = 0
     private var readHeldBack = false
+    /// The client waits for `100 Continue` before it sends the body (RFC 9110 §10.1.1).
+    private var expectsContinue = false
     /// The timeouts: a body that does not come (`--min-body-rate`), a window the client does not
     /// open (`--send-timeout`); checked once a second while either may apply.
     private var tick: Scheduled<Void>?
@@ -141,6 +143,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             return
         }
         self.isHeadRequest = request.isHead
+        self.expectsContinue = !endStream && headers["expect"].contains { $0.lowercased() == "100-continue" }
         if request.fieldCount > self.server.configuration.limits.headerFields {
             self.server.logger.debug(
                 "refused HTTP/2 request: more than \(self.server.configuration.limits.headerFields) header fields")
@@ -405,6 +408,12 @@ extension HTTP2StreamHandler: CallFrontEnd {
     }
 
     func bodyWanted() {
+        if self.expectsContinue, !self.headSent, let context {
+            self.expectsContinue = false
+            var fields = HPACKHeaders()
+            fields.add(name: ":status", value: "100")
+            context.writeAndFlush(self.wrapOutboundOut(.headers(.init(headers: fields))), promise: nil)
+        }
         self.resumeReading()
     }
 

@@ -307,6 +307,22 @@ def load(port, tls, progress, stop):
     return {"answered": answered, "failed": failed, "retried": retried, "connections": connections, "bodies": sorted(bodies), "failures": failures}
 
 
+def late_request(sock, conn, seconds):
+    """Waits `seconds` on an open connection, then asks for `/`: its answer, or the GOAWAY."""
+    import time
+
+    time.sleep(seconds)
+    stream = conn.get_next_available_stream_id()
+    try:
+        conn.send_headers(stream, headers("/"), end_stream=True)
+        sock.sendall(conn.data_to_send())
+    except OSError:
+        return {"status": None, "closed": True}
+    events, closed = pump(sock, conn, lambda e: any(isinstance(x, (h2.events.StreamEnded, h2.events.StreamReset, h2.events.ConnectionTerminated)) for x in e))
+    state = responses(events).get(stream, {})
+    return {"status": state.get("headers", {}).get(":status"), "closed": closed, "goaway": goaway(events)}
+
+
 def main():
     port = int(sys.argv[1])
     scenario = sys.argv[2]
@@ -330,6 +346,7 @@ def main():
         "too-many-streams": too_many_streams,
         "stalled-body": stalled_body,
         "zero-window": zero_window,
+        "late-request": late_request,
     }[scenario](sock, conn, argument)
     print(json.dumps(result))
     sock.close()
