@@ -181,18 +181,20 @@ struct TLSTests {
             outcome.withLock { $0 = result }
             done.signal()
         }
-        func answered() -> Int { Int((try? String(contentsOfFile: progress, encoding: .utf8)) ?? "") ?? 0 }
+        /// The load's progress: answered, failed, retried, connections, and its last failure.
+        func state() -> String { (try? String(contentsOfFile: progress, encoding: .utf8)) ?? "" }
+        func answered() -> Int { Int(state().split(separator: " ").first ?? "") ?? 0 }
         func waitForAnswers(_ count: Int) -> Bool {
             let deadline = Date().addingTimeInterval(60)
             while answered() < count, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             return answered() >= count
         }
-        #expect(waitForAnswers(100))
+        #expect(waitForAnswers(100), "\(state())\n\(server.log)")
         try certificates.replaceServerCertificate(commonName: "reloaded")
         kill(server.pid, SIGHUP)
         #expect(server.waitForReadyWorkers(count: 2, excluding: old) != nil, "\(server.log)")
         let before = answered()
-        #expect(waitForAnswers(before + 100))
+        #expect(waitForAnswers(before + 100), "\(state())\n\(server.log)")
         _ = FileManager.default.createFile(atPath: stop, contents: nil)
         done.wait()
         let result = try #require(outcome.value)

@@ -302,7 +302,7 @@ def load(port, tls, progress, stop):
             if terminated or closed:
                 open_connection = False
             with open(progress, "w") as f:
-                f.write(str(answered))
+                f.write("%d %d %d %d %s\n" % (answered, failed, retried, connections, failures[-1:] if failures else ""))
         sock.close()
     return {"answered": answered, "failed": failed, "retried": retried, "connections": connections, "bodies": sorted(bodies), "failures": failures}
 
