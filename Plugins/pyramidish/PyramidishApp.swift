@@ -26,7 +26,7 @@ public func app() -> UnsafeRawPointer {
         return exportApplication(name: "pyramidish", try makeApplication())
     } catch {
         let failing: AsyncApplication = { _, _ in throw error }
-        return exportApplication(name: "pyramidish", startup: { throw error }, failing)
+        return exportApplication(name: "pyramidish", startup: { _ in throw error }, failing)
     }
 }
 

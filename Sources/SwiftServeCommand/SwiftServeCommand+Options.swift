@@ -10,7 +10,8 @@ extension SwiftServeCommand {
         let configuration = try self.makeConfiguration()
         let arbiter = try self.makeArbiterConfiguration()
         return Launcher.Options(
-            specifier: try ApplicationSpecifier(parsing: self.application ?? ""), configuration: configuration,
+            specifier: try ApplicationSpecifier(parsing: self.application ?? "", arguments: self.applicationArguments),
+            configuration: configuration,
             arbiter: arbiter, pidFile: self.pidFile, bindGiven: !self.bind.isEmpty)
     }
 
@@ -33,8 +34,14 @@ extension SwiftServeCommand {
                 }
             }
         }
+        let fields: ForwardedFields
         do {
-            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps)
+            fields = try ForwardedFields(parsing: self.forwardedHeaders)
+        } catch {
+            throw UsageError(message: "malformed --forwarded-headers: \(error)")
+        }
+        do {
+            configuration.forwardedAllowIPs = try TrustedProxies(parsing: self.forwardedAllowIps, believing: fields)
         } catch {
             throw UsageError(message: "malformed --forwarded-allow-ips: \(error)")
         }

@@ -115,9 +115,47 @@ struct BodyTests {
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: 256 * 1024)
         try client.send("POST /slow?ms=300 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(body.count)\r\n\r\n")
         try client.send(body)
-        #expect(try client.readResponse().status == 200)
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == nil)
         try client.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse().bodyText == "ok\n")
+    }
+
+    @Test(
+        "a response sent before the rest of an unread body says Connection: close when the server will not drain it",
+        arguments: [
+            // More than the server drains after a response (1 MiB) is still to come.
+            "Content-Length: 3145728\r\n\r\n" + String(repeating: "x", count: 65536),
+            // A chunked body whose end has not arrived: how much more will come is unknown.
+            "Transfer-Encoding: chunked\r\n\r\n10000\r\n" + String(repeating: "x", count: 65536) + "\r\n",
+        ])
+    func unreadBodyNotDrained(framing: String) throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: localhost\r\n" + framing)
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == "close")
+        #expect(client.serverCloses() || client.peerClosed)
+    }
+
+    @Test("curl's upload answered without reading is followed by a new connection, not a reset and a retry")
+    func curlReusesNothingAfterUnreadBody() throws {
+        let server = try ServerProcess(application: BuildProducts.plugin("barebones"))
+        defer { server.stop() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-3mb-\(getpid())")
+        try Data(repeating: UInt8(ascii: "x"), count: 3 * 1024 * 1024).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let result = try CommandResult.curl([
+            "-sv", "--data-binary", "@\(file.path)", "-H", "Expect:", url, "--next", url,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.outputText == String(repeating: "Hello world from a simple SSGI application!\n", count: 2))
+        #expect(result.standardError.contains("< Connection: close"), "\(result.standardError)")
+        #expect(!result.standardError.contains("Connection died"), "\(result.standardError)")
     }
 
     @Test("Expect: 100-continue is answered when the application reads the body")
@@ -140,10 +178,12 @@ struct BodyTests {
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
         try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n")
-        #expect(try client.readLine() == "HTTP/1.1 200 OK")
-        // The client never sent the body it announced, so the connection cannot be reused.
-        _ = try client.readUntilClosed()
-        #expect(client.peerClosed)
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        // The client never sent the body it announced, so the connection cannot be reused, and
+        // the response says so.
+        #expect(response.header("Connection") == "close")
+        #expect(client.serverCloses() || client.peerClosed)
     }
 
     @Test("curl's chunked upload is echoed back byte for byte")

@@ -68,6 +68,72 @@ struct CommandLineTests {
         #expect(result.standardError == "swiftserve: error: \(message)\n")
     }
 
+    @Test(
+        "a command line the parser cannot read exits with 2 and says why in one line",
+        arguments: [
+            (["--no-such-option"], "unknown option '--no-such-option'"),
+            (["--workers", "many"], "the value 'many' is invalid for '--workers"),
+            (["--bind"], "missing value for '--bind"),
+            (["--log-level", "loud"], "the value 'loud' is invalid for '--log-level"),
+            (["./a.so", "./b.so"], "unexpected argument './b.so'"),
+        ])
+    func unreadableCommandLine(arguments: [String], message: String) throws {
+        let result = try CommandResult.swiftserve(arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.hasPrefix("swiftserve: error: "), "\(result.standardError)")
+        #expect(result.standardError.lowercased().contains(message), "\(result.standardError)")
+        #expect(result.standardError.hasSuffix("(see swiftserve --help)\n"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+    }
+
+    @Test("--help reads as written at any width", arguments: [80, 132])
+    func helpReadsCleanly(columns: Int) throws {
+        let result = try CommandResult.run(
+            "/usr/bin/env", ["COLUMNS=\(columns)", BuildProducts.swiftserve, "--help"])
+        #expect(result.status == 0)
+        let lines = result.outputText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for line in lines {
+            #expect(line.count <= columns, "over \(columns) columns: \(line)")
+        }
+        let usage = try #require(lines.firstIndex { $0.hasPrefix("USAGE:") })
+        // The overview: paragraphs broken only where the next word would not fit, examples whole.
+        let overview = lines[1..<usage]
+        let examples = try #require(overview.firstIndex(of: "Examples:"))
+        var index = examples + 1
+        while !overview[index].isEmpty {
+            #expect(overview[index].hasPrefix("  swiftserve "), "an example split over two lines: \(overview[index])")
+            index += 1
+        }
+        for (line, next) in zip(overview, overview.dropFirst()) where !line.isEmpty && !next.isEmpty {
+            guard !line.hasPrefix("  "), !next.hasPrefix("  "), line != "Examples:" else { continue }
+            let word = next.prefix { $0 != " " }
+            #expect(line.count + 1 + word.count >= columns, "wrapped before the width: \(line) / \(next)")
+        }
+        // Each option: one entry saying each default and each list of values once, and a value
+        // name that says what to give rather than repeating the option's name.
+        let options = try #require(lines.firstIndex(of: "OPTIONS:"))
+        var entries: [String] = []
+        for line in lines[(options + 1)...] where !line.isEmpty {
+            if line.hasPrefix("  -") {
+                entries.append(line)
+            } else if !entries.isEmpty {
+                entries[entries.count - 1] += " " + line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        #expect(entries.count > 20)
+        for entry in entries {
+            #expect(entry.components(separatedBy: "(default:").count <= 2, "a default said twice: \(entry)")
+            #expect(entry.components(separatedBy: "values:").count <= 2, "values listed twice: \(entry)")
+            #expect(
+                entry.range(of: #"--([a-z-]+) <\1>"#, options: .regularExpression) == nil,
+                "a value name that repeats the option: \(entry)")
+        }
+        let logLevel = try #require(entries.first { $0.contains("--log-level") })
+        for level in ["trace", "debug", "notice", "warning", "critical"] {
+            #expect(logLevel.components(separatedBy: level).count == 2, "\(level) not listed once: \(logLevel)")
+        }
+    }
+
     @Test("--debug-http prints request lines with '>' and response lines with '<'")
     func debugHTTP() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--debug-http"])
@@ -96,6 +162,23 @@ struct CommandLineTests {
             #"^127\.0\.0\.1 - - \[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000\] "GET /logged\?x=1 HTTP/1\.1" 200 44$"#
         #expect(
             log.split(separator: "\n").contains { $0.range(of: pattern, options: .regularExpression) != nil }, "\(log)")
+    }
+
+    @Test("the access log counts the body bytes of the server's own responses")
+    func accessLogServerResponses() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "swiftserve-access-own-\(getpid()).log")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("faults"), arguments: ["--access-log", file.path])
+        #expect(try server.request("GET", "/throw").status == 500)
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")
+        #expect(try client.readResponse().status == 400)
+        #expect(server.stop() == 0)
+        let log = try String(contentsOf: file, encoding: .utf8)
+        #expect(log.contains("\"GET /throw HTTP/1.1\" 500 22\n"), "\(log)")
+        #expect(log.contains("\" 400 12\n"), "\(log)")
     }
 
     @Test("SIGTERM lets a request in flight finish, then the server exits 0")

@@ -186,6 +186,41 @@ struct FramingRuleTests {
             ])
     }
 
+    @Test("a malformed absolute-form target is refused with 400 (RFC 9112 §3.2.2)")
+    func malformedAbsoluteForm() throws {
+        let targets = [
+            "s://]ufd/:", "http://]ufd/", "http://", "http:///p", "http://?q", "http://[::1/", "http://[::1]x/",
+            "http://a:b:c/", "http://user@example.com/", "http://example.com:99999/", "http://example.com:8x/",
+            "ftp://example.com/", "mailto1://example.com/",
+        ]
+        try Self.expectRefusal(
+            status: 400,
+            targets.map { "PUT \($0) HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n" }
+                + targets.map { "GET \($0) HTTP/1.1\r\nHost: localhost\r\n\r\n" })
+    }
+
+    @Test(
+        "authority-form outside CONNECT, and a CONNECT target that is not host:port, are refused with 400 (RFC 9112 §3.2.3)"
+    )
+    func malformedAuthorityForm() throws {
+        let connectTargets = [
+            "example.com", "example.com:", ":443", "/path", "http://example.com/", "*", "user@example.com:443",
+            "example.com:99999", "[::1:443", "example.com:443/x",
+        ]
+        try Self.expectRefusal(
+            status: 400,
+            connectTargets.map { "CONNECT \($0) HTTP/1.1\r\nHost: localhost\r\n\r\n" } + [
+                "GET example.com:443 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            ])
+    }
+
+    @Test("an asterisk-form target other than a lone * is refused with 400 (RFC 9112 §3.2.4)")
+    func malformedAsteriskForm() throws {
+        try Self.expectRefusal(
+            status: 400,
+            ["*/x", "*?a", "**"].map { "OPTIONS \($0) HTTP/1.1\r\nHost: localhost\r\n\r\n" })
+    }
+
     @Test("a request target with a fragment is refused with 400")
     func fragmentInTarget() throws {
         try Self.expectRefusal(
@@ -252,6 +287,13 @@ struct FramingRuleTests {
             "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
             "GET / HTTP/1.0\r\n\r\n",
             "GET http://example.com/p HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            "GET HTTPS://Example.com:8443/p?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            "GET http://example.com?q=1 HTTP/1.1\r\nHost: example.com\r\n\r\n",
+            "GET http://[::1]:8080/p HTTP/1.1\r\nHost: localhost\r\n\r\n",
+            "GET http://127.0.0.1/ HTTP/1.0\r\n\r\n",
+            "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+            "CONNECT [::1]:443 HTTP/1.1\r\nHost: [::1]:443\r\n\r\n",
             "GET / HTTP/1.1\r\nHost: localhost\r\nX-A: tab\there, obs-text \u{E9}\r\n\r\n",
         ]
         for request in requests {

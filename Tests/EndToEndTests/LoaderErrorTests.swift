@@ -40,6 +40,14 @@ struct LoaderErrorTests {
     func missingFile() throws {
         try self.expectFailure(
             ["/nonexistent/libnothing.so:app"], status: 4, message: "no such file '/nonexistent/libnothing.so'")
+        // Nothing says the library is Swift: the hint fits any language.
+        let result = try CommandResult.swiftserve(["/nonexistent/libnothing.so:app", "--bind", "127.0.0.1:0"])
+        #expect(!result.standardError.contains("swift build"), "\(result.standardError)")
+        // Under SwiftPM's build folder, it is.
+        let swift = try CommandResult.swiftserve([
+            "/nonexistent/.build/release/libnothing.so:app", "--bind", "127.0.0.1:0",
+        ])
+        #expect(swift.standardError.contains("(swift build)"), "\(swift.standardError)")
     }
 
     @Test("a file that is not a shared library, with the loader's reason")
@@ -47,8 +55,10 @@ struct LoaderErrorTests {
         let file = try Self.textFile()
         defer { try? FileManager.default.removeItem(at: file) }
         try self.expectFailure(["\(file.path):app"], status: 4, message: "is not a loadable shared library (")
-        let result = try CommandResult.swiftserve(["\(file.path):app"])
+        let result = try CommandResult.swiftserve(["\(file.path):app", "--bind", "127.0.0.1:0"])
         #expect(result.standardError.contains("invalid ELF header") || result.standardError.contains("file too short"))
+        #expect(result.standardError.contains("build it as a shared library"), "\(result.standardError)")
+        #expect(!result.standardError.contains(".dynamic library product"), "\(result.standardError)")
     }
 
     @Test("with several workers, the first loader message stops the server and no worker is started again")
@@ -65,11 +75,17 @@ struct LoaderErrorTests {
         #expect(started.count == 3, "\(result.standardError)")
     }
 
-    @Test("a missing symbol is named")
+    @Test("a missing symbol is named, with the way to export one in the library's language")
     func missingSymbol() throws {
         try self.expectFailure(
             [BuildProducts.plugin("barebones") + ":no_such_entry"], status: 4,
-            message: "exports no symbol 'no_such_entry'")
+            message: "exports no symbol 'no_such_entry': name an entry point declared with @_cdecl(\"no_such_entry\")")
+        let library = try CFixtures.probe.get()
+        try self.expectFailure(["\(library):no_such_entry"], status: 4, message: "exports no symbol 'no_such_entry'")
+        let result = try CommandResult.swiftserve(["\(library):no_such_entry", "--bind", "127.0.0.1:0"])
+        #expect(!result.standardError.contains("@_cdecl"), "\(result.standardError)")
+        #expect(result.standardError.contains("#[no_mangle]"), "\(result.standardError)")
+        #expect(result.standardError.contains("extern \"C\""), "\(result.standardError)")
     }
 
     @Test("an entry point that returns NULL")
@@ -91,7 +107,7 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):wrong_major"], status: 4,
-            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.0")
+            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.1")
     }
 
     @Test("a newer ABI minor version than the server's")
@@ -99,13 +115,34 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):newer_minor"], status: 4,
-            message: "is built for SSGI ABI 1.7, but this server speaks SSGI ABI 1.0")
+            message: "is built for SSGI ABI 1.8, but this server speaks SSGI ABI 1.1")
     }
 
     @Test("a descriptor without a handle function")
     func noHandle() throws {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(["\(library):no_handle"], status: 4, message: "handle is NULL")
+    }
+
+    @Test("an application built by another Swift compiler than the server is refused, naming both")
+    func otherSwiftCompiler() throws {
+        // The compiler that built the server is the one that built the Swift examples beside it,
+        // which the server names when it loads one.
+        let swift = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0"])
+        let loaded = swift.log.firstMatch(of: /SSGI-Swift\/[0-9.]+, (Swift [^,)]+)[,)]/)
+        #expect(swift.stop() == 0)
+        let compiler = try #require(loaded.map { String($0.1) }, "\(swift.log)")
+        let library = try CFixtures.brokenDescriptors.get()
+        for workers in ["0", "1"] {
+            try self.expectFailure(
+                ["--workers", workers, "\(library):other_swift"], status: 4,
+                message:
+                    "'\(library)' was built by Swift 5.10, but this server was built by \(compiler): build the application and the server with the same Swift toolchain (Swift has no stable ABI on Linux)"
+            )
+        }
+        // An application written in C names no Swift compiler, and is never refused for it.
+        let c = try ServerProcess(application: try CFixtures.hello.get())
+        #expect(c.stop() == 0)
     }
 
     @Test("a descriptor with an unknown execution mode")

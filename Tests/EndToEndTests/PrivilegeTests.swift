@@ -29,7 +29,7 @@ struct PrivilegeTests {
                 "--workers", "2", "--bind", "unix:\(path)", "--user", "nobody", "--group", "nogroup", "--umask", "007",
             ])
         defer { server.stop() }
-        #expect(server.waitForLog("workers serve as nobody:65534"))
+        #expect(server.waitForLog("workers serve as nobody:nogroup"))
         let workers = server.workerPIDs
         #expect(workers.count == 2)
         for worker in workers {
@@ -55,12 +55,98 @@ struct PrivilegeTests {
         let server = try ServerProcess(
             application: BuildProducts.plugin("barebones"), arguments: ["--workers", "0", "--user", "65534"])
         defer { server.stop() }
-        #expect(server.waitForLog("serving as nobody:65534"))
+        #expect(server.waitForLog("serving as nobody:nogroup"))
         #expect(try Self.ids("Uid", of: server.pid) == ["65534", "65534", "65534", "65534"])
         #expect(try Self.ids("Gid", of: server.pid) == ["65534", "65534", "65534", "65534"])
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse().status == 200)
+    }
+
+    @Test(
+        "with --user, the workers write an access log in a folder only root may write, also after a rotation",
+        .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"),
+        arguments: [0, 2])
+    func accessLogInRootFolder(workers: Int) throws {
+        let directory = try TemporaryDirectory.make("log")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("access.log")
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"),
+            arguments: ["--workers", "\(workers)", "--user", "nobody", "--access-log", log.path])
+        defer { server.stop() }
+        #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/before"]).status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: log.path)
+        #expect(attributes[.ownerAccountID] as? Int == 65534)
+        #expect(attributes[.groupOwnerAccountID] as? Int == 65534)
+        if workers > 0 {
+            // With a master, no `create` is needed in the rotation: the master makes the new file.
+            try FileManager.default.moveItem(at: log, to: directory.appendingPathComponent("access.log.1"))
+            kill(server.pid, SIGUSR1)
+            let reopened = Date().addingTimeInterval(20)
+            while server.logCount(of: "received SIGUSR1: reopened the access log") < workers, Date() < reopened {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            #expect(server.logCount(of: "received SIGUSR1: reopened the access log") == workers, "\(server.log)")
+        }
+        #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/after"]).status == 0)
+        #expect(server.stop() == 0)
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("GET /after HTTP/1.1"))
+        #expect(!server.log.contains("cannot open access log"), "\(server.log)")
+    }
+
+    @Test(
+        "a worker that cannot open the access log: the others keep serving, the log says why, and it starts once it can",
+        .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"))
+    func workerCannotOpenAccessLog() throws {
+        let directory = try TemporaryDirectory.make("log")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("access.log").path
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("faults"),
+            arguments: ["--workers", "2", "--user", "nobody", "--access-log", log])
+        defer { server.stop() }
+        let workers = try #require(server.waitForReadyWorkers(count: 2))
+        #expect(chown(log, 0, 0) == 0 && chmod(log, 0o600) == 0)
+        let victim = try #require(workers.first)
+        kill(victim, SIGKILL)
+        #expect(
+            server.waitForLog(
+                "cannot start: cannot open access log '\(log)': Permission denied: 1 worker keeps serving; trying again"
+            ),
+            "\(server.log)")
+        let survivor = try #require(workers.subtracting([victim]).first)
+        #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/pid"]).outputText == "\(survivor)\n")
+        #expect(chown(log, 65534, 65534) == 0)
+        #expect(server.waitForReadyWorkers(count: 2, excluding: [victim]) != nil, "\(server.log)")
+        #expect(!server.log.contains("the application"), "\(server.log)")
+    }
+
+    @Test(
+        "--workers 0 --user removes its pid file and unix socket at exit from a folder only root may write",
+        .enabled(if: TestEnvironment.runs(needing: TestEnvironment.isRoot), "switching users needs root"),
+        arguments: [SIGTERM, SIGKILL])
+    func singleProcessRemovesFiles(signal: Int32) throws {
+        let directory = try TemporaryDirectory.make("run")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pidFile = directory.appendingPathComponent("app.pid").path
+        let socket = directory.appendingPathComponent("app.sock").path
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"),
+            arguments: ["--workers", "0", "--user", "nobody", "--pid", pidFile, "--bind", "unix:\(socket)"])
+        #expect(try Self.ids("Uid", of: server.pid) == ["65534", "65534", "65534", "65534"])
+        #expect(FileManager.default.fileExists(atPath: pidFile))
+        #expect(FileManager.default.fileExists(atPath: socket))
+        server.stop(signal: signal)
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: pidFile) || FileManager.default.fileExists(atPath: socket),
+            Date() < deadline
+        {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        #expect(!FileManager.default.fileExists(atPath: pidFile))
+        #expect(!FileManager.default.fileExists(atPath: socket))
+        #expect(ProcessTable.children(of: server.pid).isEmpty)
     }
 
     @Test("--umask sets the mode of unix sockets")

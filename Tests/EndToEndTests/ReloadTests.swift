@@ -102,19 +102,79 @@ struct ReloadTests {
         #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/"]).outputText == "version two\n")
     }
 
-    @Test("a worker that cannot load a replaced library stops the server with the loader's message")
-    func replacementCannotLoad() throws {
+    /// The reasons logged for workers that could not start, and when each start is tried again.
+    private static func startFailures(in log: String) -> (reasons: [String], retries: [String]) {
+        let lines = log.split(separator: "\n").filter { $0.contains(" cannot start: ") }
+        let reasons = lines.map { String($0[$0.range(of: " cannot start: ")!.upperBound...]) }
+        let retries = lines.compactMap { line in
+            line.range(of: "; trying again ").map { String(line[$0.upperBound...]) }
+        }
+        return (reasons, retries)
+    }
+
+    @Test(
+        "a replaced worker that cannot load the library: the other worker keeps serving, the start is retried ever more slowly, and succeeds once the library is fixed",
+        arguments: [false, true])
+    func replacementCannotLoad(libraryRemoved: Bool) throws {
         let deployment = try Deployment()
         let server = try ServerProcess(application: deployment.library, arguments: ["--workers", "2"])
         defer { server.stop() }
         let workers = try #require(server.waitForReadyWorkers(count: 2))
+        let cause: String
+        if libraryRemoved {
+            try FileManager.default.removeItem(atPath: deployment.library)
+            cause = "no such file '\(deployment.library)'"
+        } else {
+            try deployment.replaceWithText()
+            cause = "'\(deployment.library)' is not a loadable shared library ("
+        }
+        let victim = try #require(workers.first)
+        kill(victim, SIGKILL)
+        #expect(server.waitForLog("trying again in 800 ms", timeout: 30), "\(server.log)")
+        #expect(server.log.contains("worker \(victim) was killed by SIGKILL: starting another"))
+        let (reasons, retries) = Self.startFailures(in: server.log)
+        #expect(reasons.count >= 4 && reasons.count <= 6, "\(reasons)")
+        #expect(reasons.allSatisfy { $0.hasPrefix(cause) && $0.contains(": 1 worker keeps serving; trying again ") })
+        #expect(retries.suffix(4) == ["in 100 ms", "in 200 ms", "in 400 ms", "in 800 ms"], "\(retries)")
+        // The survivor serves meanwhile, and the master does not stop.
+        for _ in 0..<5 {
+            #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/"]).outputText == "version one\n")
+        }
+        #expect(server.process.isRunning)
+
+        try deployment.replace(with: try CFixtures.versionTwo.get())
+        #expect(server.waitForReadyWorkers(count: 2, excluding: [victim]) != nil, "\(server.log)")
+        #expect(server.waitForLog("ready, replacing worker \(victim) "))
+    }
+
+    @Test(
+        "--max-requests while the library is broken: the worker past its limit serves on until its replacement starts")
+    func maxRequestsWithBrokenLibrary() throws {
+        let deployment = try Deployment()
+        let server = try ServerProcess(
+            application: deployment.library, arguments: ["--workers", "1", "--max-requests", "3"])
+        defer { server.stop() }
+        let old = try #require(server.waitForReadyWorkers(count: 1))
         try deployment.replaceWithText()
-        kill(try #require(workers.first), SIGKILL)
-        #expect(server.waitForExit() == 4)
+        for _ in 0..<3 {
+            #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/"]).outputText == "version one\n")
+        }
+        #expect(server.waitForLog("served its --max-requests: starting its replacement"), "\(server.log)")
+        #expect(server.waitForLog("trying again in 200 ms", timeout: 30), "\(server.log)")
+        let (reasons, _) = Self.startFailures(in: server.log)
         #expect(
-            server.log.contains("swiftserve: error: '\(deployment.library)' is not a loadable shared library ("),
-            "\(server.log)")
-        #expect(!workers.contains(where: ProcessTable.isRunning))
+            reasons.allSatisfy {
+                $0.hasPrefix("'\(deployment.library)' is not a loadable shared library (")
+                    && $0.contains(": 1 worker keeps serving; ")
+            }, "\(reasons)")
+        for _ in 0..<10 {
+            #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/"]).outputText == "version one\n")
+        }
+        #expect(server.workerPIDs.isSuperset(of: old))
+
+        try deployment.replace(with: try CFixtures.versionTwo.get())
+        #expect(server.waitForReadyWorkers(count: 1, excluding: old) != nil, "\(server.log)")
+        #expect(try CommandResult.curl(["-s", "http://127.0.0.1:\(server.port)/"]).outputText == "version two\n")
     }
 
     @Test("without workers, SIGHUP is refused with a warning and the server keeps serving")

@@ -27,6 +27,44 @@ struct ServingTests {
         #expect(abs(date.timeIntervalSinceNow) < 60)
     }
 
+    @Test("the Server header and the application's server_software both name the server and its version")
+    func serverSoftware() throws {
+        let version = try CommandResult.swiftserve(["--version"]).outputText.trimmingCharacters(in: .newlines)
+        #expect(!version.isEmpty)
+        let server = try ServerProcess(application: "\(try CFixtures.probe.get()):inline_app")
+        defer { server.stop() }
+        #expect(server.log.contains("probe: server_software=swiftserve/\(version)\n"), "\(server.log)")
+        #expect(try server.request("GET", "/").header("Server") == "swiftserve/\(version)")
+        // The server's own responses carry it too.
+        let client = try RawHTTPClient(port: server.port)
+        try client.send("GET / HTTP/1.1\r\nHost: a b\r\n\r\n")
+        let refusal = try client.readResponse()
+        #expect(refusal.status == 400)
+        #expect(refusal.header("Server") == "swiftserve/\(version)")
+    }
+
+    @Test("a line an application writes with log_error names the request it belongs to")
+    func applicationLogLineNamesRequest() throws {
+        let server = try ServerProcess(application: "\(try CFixtures.probe.get()):thread_pool_app")
+        defer { server.stop() }
+        #expect(try server.request("GET", "/log?from=test").bodyText == "logged\n")
+        #expect(server.waitForLog("probe: a line from the application"))
+        let line = server.log.split(separator: "\n").first { $0.contains("probe: a line from the application") }
+        #expect(line?.contains("GET /log?from=test") == true, "\(line ?? "")")
+        #expect(line?.contains("peer=127.0.0.1:") == true, "\(line ?? "")")
+        #expect(line?.contains(" error ") == true, "\(line ?? "")")
+    }
+
+    @Test(
+        "the server logs the execution style an application declares",
+        arguments: [("inline_app", "inline"), ("thread_pool_app", "thread pool")])
+    func executionLogged(entry: String, execution: String) throws {
+        let server = try ServerProcess(application: "\(try CFixtures.probe.get()):\(entry)")
+        defer { server.stop() }
+        let line = server.log.split(separator: "\n").first { $0.contains("loaded application 'probe'") }
+        #expect(line?.contains("C, execution: \(execution))") == true, "\(server.log)")
+    }
+
     @Test("keep-alive: several requests are answered on one connection")
     func keepAlive() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("environ"))
@@ -190,7 +228,7 @@ struct ServingTests {
             "\"REQUEST_METHOD\": \"POST\"", "\"PATH_INFO\": \"/a b/c\"", "\"QUERY_STRING\": \"x=1&y=%20\"",
             "\"SERVER_NAME\": \"example.com\"", "\"SERVER_PORT\": \"8080\"", "\"SERVER_PROTOCOL\": \"HTTP/1.1\"",
             "\"CONTENT_TYPE\": \"text/plain\"", "\"CONTENT_LENGTH\": \"5\"", "\"REMOTE_ADDR\": \"127.0.0.1\"",
-            "\"HTTP_X_MULTI\": \"one, two\"", "\"HTTP_COOKIE\": \"a=1; b=2\"", "\"ssgi.version\": \"1.0\"",
+            "\"HTTP_X_MULTI\": \"one, two\"", "\"HTTP_COOKIE\": \"a=1; b=2\"", "\"ssgi.version\": \"1.1\"",
             "\"ssgi.url_scheme\": \"http\"", "\"ssgi.input.bytes_read\": \"5\"", "\"SCRIPT_NAME\": \"\"",
         ] {
             #expect(body.contains(expected), "missing \(expected) in \(body)")

@@ -11,18 +11,64 @@ struct TrustedProxyTests {
         "GET / HTTP/1.1\r\nHost: internal:8000\r\nX-Forwarded-For: 6.6.6.6, 203.0.113.9\r\n"
         + "X-Forwarded-Proto: https\r\nX-Forwarded-Host: shop.example\r\n\r\n"
 
-    @Test("from a trusted peer, X-Forwarded-For, -Proto and -Host set REMOTE_ADDR, the scheme and SERVER_NAME/PORT")
+    @Test(
+        "by default a trusted peer's X-Forwarded-For and -Proto set REMOTE_ADDR and the scheme; -Host and Forwarded change nothing"
+    )
     func trustedPeer() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("environ"))
         defer { server.stop() }
-        let environ = try Self.environ(Self.forwardedRequest, RawHTTPClient(port: server.port))
+        let environ = try Self.environ(
+            Self.forwardedRequest.replacingOccurrences(
+                of: "\r\n\r\n", with: "\r\nForwarded: for=7.7.7.7;proto=http;host=evil.example\r\n\r\n"),
+            RawHTTPClient(port: server.port))
         #expect(environ["REMOTE_ADDR"] == "203.0.113.9")
         #expect(environ["REMOTE_PORT"] == "")
         #expect(environ["ssgi.url_scheme"] == "https")
-        #expect(environ["SERVER_NAME"] == "shop.example")
-        #expect(environ["SERVER_PORT"] == "443")
+        #expect(environ["SERVER_NAME"] == "internal")
+        #expect(environ["SERVER_PORT"] == "8000")
         // The fields stay visible as they came.
         #expect(environ["HTTP_X_FORWARDED_FOR"] == "6.6.6.6, 203.0.113.9")
+        #expect(environ["HTTP_X_FORWARDED_HOST"] == "shop.example")
+        #expect(environ["HTTP_FORWARDED"] == "for=7.7.7.7;proto=http;host=evil.example")
+    }
+
+    @Test("--forwarded-headers adds X-Forwarded-Host, which then sets SERVER_NAME and SERVER_PORT")
+    func forwardedHost() throws {
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"),
+            arguments: ["--forwarded-headers", "x-forwarded-for,x-forwarded-proto,x-forwarded-host"])
+        defer { server.stop() }
+        let environ = try Self.environ(Self.forwardedRequest, RawHTTPClient(port: server.port))
+        #expect(environ["REMOTE_ADDR"] == "203.0.113.9")
+        #expect(environ["ssgi.url_scheme"] == "https")
+        #expect(environ["SERVER_NAME"] == "shop.example")
+        #expect(environ["SERVER_PORT"] == "443")
+    }
+
+    @Test("--forwarded-headers none believes no forwarding header, even from a unix socket")
+    func noFields() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-none-\(getpid()).sock")
+            .path
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"),
+            arguments: ["--bind", "unix:\(path)", "--forwarded-headers", "none"])
+        defer { server.stop() }
+        let environ = try Self.environ(Self.forwardedRequest, RawHTTPClient(unixSocket: path))
+        #expect(environ["REMOTE_ADDR"] == "")
+        #expect(environ["ssgi.url_scheme"] == "http")
+        #expect(environ["SERVER_NAME"] == "internal")
+    }
+
+    @Test("a malformed --forwarded-headers is a wrong command line")
+    func malformedFields() throws {
+        let result = try CommandResult.swiftserve([
+            "--forwarded-headers", "x-real-ip", "--bind", "127.0.0.1:0", BuildProducts.plugin("environ"),
+        ])
+        #expect(result.status == 2)
+        #expect(
+            result.standardError
+                == "swiftserve: error: malformed --forwarded-headers: 'x-real-ip' is not a forwarding header swiftserve reads: give some of forwarded, x-forwarded-for, x-forwarded-proto, x-forwarded-host, or none\n"
+        )
     }
 
     @Test("from any other peer the forwarding headers are plain headers and change nothing")
@@ -66,9 +112,12 @@ struct TrustedProxyTests {
         #expect(environ["REMOTE_ADDR"] == "203.0.113.9")
     }
 
-    @Test("RFC 7239 Forwarded from a trusted peer sets the client, the scheme and the host")
+    @Test(
+        "with --forwarded-headers forwarded, RFC 7239 Forwarded from a trusted peer sets the client, the scheme and the host"
+    )
     func forwardedHeader() throws {
-        let server = try ServerProcess(application: BuildProducts.plugin("environ"))
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"), arguments: ["--forwarded-headers", "forwarded"])
         defer { server.stop() }
         let environ = try Self.environ(
             "GET / HTTP/1.1\r\nHost: internal\r\nForwarded: for=\"[2001:db8:cafe::17]:4711\";proto=https;host=\"example.org:8443\"\r\n\r\n",

@@ -9,7 +9,7 @@ struct ValidateTests {
     private func serveValidated(_ application: String, _ requests: [String]) throws -> ([RawResponse], String) {
         let server = try ServerProcess(application: application, arguments: ["--validate"])
         defer { server.stop() }
-        #expect(server.log.contains("validating every request and response against SSGI 1.0"))
+        #expect(server.log.contains("validating every request and response against SSGI 1.1"))
         var responses: [RawResponse] = []
         for request in requests {
             let client = try RawHTTPClient(port: server.port)
@@ -68,6 +68,7 @@ struct ValidateTests {
             ("/no-content-with-body", "[no body on 1xx, 204 and 304]"),
             ("/bad-status", "[start_response status]"),
             ("/hop-by-hop", "[start_response hop-by-hop header]"),
+            ("/length-on-204", "[Content-Length]"),
         ])
     func brokenApplicationCaught(path: String, rule: String) throws {
         let server = try ServerProcess(application: BuildProducts.plugin("faults"), arguments: ["--validate"])
@@ -76,6 +77,20 @@ struct ValidateTests {
         try client.send("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse().status == 500)
         #expect(server.waitForLog("SSGI validation failed \(rule)"), "\(server.log)")
+    }
+
+    @Test(
+        "a C application's Content-Length on a 204 is refused with SSGI_E_INVALID_HEADER and reported under its own rule"
+    )
+    func contentLengthOn204() throws {
+        let server = try ServerProcess(
+            application: "\(try CFixtures.probe.get()):inline_app", arguments: ["--validate"])
+        defer { server.stop() }
+        #expect(try server.request("GET", "/length-on-204").status == 500)
+        #expect(server.waitForLog("SSGI validation failed [Content-Length]"), "\(server.log)")
+        #expect(server.log.contains("a 204 response must not have a Content-Length"), "\(server.log)")
+        #expect(server.log.contains("probe: start_response of a 204 with Content-Length returned -4"), "\(server.log)")
+        #expect(!server.log.contains("not a token"), "\(server.log)")
     }
 
     @Test("a body shorter than its Content-Length is caught after the head went out: the connection is cut")
@@ -88,6 +103,21 @@ struct ValidateTests {
         let rest = String(decoding: try client.readUntilClosed(), as: UTF8.self)
         #expect(rest.hasSuffix("\r\n\r\n12345"))
         #expect(server.waitForLog("SSGI validation failed [Content-Length]"), "\(server.log)")
+    }
+
+    @Test("under the validator, an inline C application's read completions run on the thread of its handle")
+    func foreignReadCallbacksOnTheIOThread() throws {
+        let library = try CFixtures.recorder.get()
+        let server = try ServerProcess(
+            application: "\(library):inline_app", arguments: ["--validate", "--workers", "0", "--threads", "1"])
+        defer { server.stop() }
+        for _ in 0..<10 {
+            let client = try RawHTTPClient(port: server.port)
+            try client.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nping")
+            #expect(try client.readResponse().bodyText == "read 4 bytes\n")
+        }
+        #expect(!server.log.contains("recorder: read_done on another thread"), "\(server.log)")
+        #expect(!server.log.contains("SSGI validation failed"), "\(server.log)")
     }
 
     @Test("without --validate the server serves what the validator would refuse")

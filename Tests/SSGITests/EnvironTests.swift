@@ -37,8 +37,8 @@ struct EnvironTests {
 
     @Test("ssgi.version is 1.0")
     func version() {
-        #expect(Environ().version == "1.0")
-        #expect(Environ()["ssgi.version"] == "1.0")
+        #expect(Environ().version == "1.1")
+        #expect(Environ()["ssgi.version"] == "1.1")
     }
 
     @Test("ssgi.multithread, ssgi.multiprocess and ssgi.run_once read \"true\" or \"false\"")

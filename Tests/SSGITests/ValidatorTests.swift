@@ -139,6 +139,19 @@ struct ValidatorTests {
         }
     }
 
+    @Test(
+        "a Content-Length on a 1xx or 204, or two that disagree, is a Content-Length violation",
+        arguments: [
+            ("204 No Content", [("Content-Length", "0")]), ("100 Continue", [("Content-Length", "0")]),
+            ("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "1"), ("content-length", "2")]),
+        ])
+    func contentLengthNotAllowed(status: String, headers: [HTTPHeader]) async {
+        await self.expectViolation(.contentLength) { _, startResponse in
+            startResponse(status, headers)
+            return []
+        }
+    }
+
     @Test("a body returned without start_response")
     func bodyBeforeStart() async {
         await self.expectViolation(.bodyBeforeStartResponse) { _, _ in ["x"] }

@@ -8,13 +8,17 @@ public struct CommandResult: Sendable {
 
     public var outputText: String { String(decoding: self.standardOutput, as: UTF8.self) }
 
-    /// Runs `executable` with `arguments` and waits for it to exit (killing it after `timeout`).
+    /// Runs `executable` with `arguments` and waits for it to exit (killing it after `timeout`);
+    /// `environment` is added to this process's, and `directory` is its current directory.
     public static func run(
-        _ executable: String, _ arguments: [String], standardInput: Data? = nil, timeout: TimeInterval = 120
+        _ executable: String, _ arguments: [String], standardInput: Data? = nil, timeout: TimeInterval = 120,
+        environment: [String: String] = [:], directory: String? = nil
     ) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output

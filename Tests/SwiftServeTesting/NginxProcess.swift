@@ -6,9 +6,11 @@ import Foundation
 
 /// A real nginx (Debian's package) started for a test as a process of its own: its configuration,
 /// pid file, logs and temporary files in `directory`, listening on 127.0.0.1 only, in the
-/// foreground (`daemon off`), and stopped by its process id. It proxies to `upstream` with the
-/// `proxy_set_header` lines of docs/DEPLOYMENT.md, over plain HTTP on `port` and over TLS (a
-/// throwaway self-signed certificate) on `tlsPort`.
+/// foreground (`daemon off`), and stopped by its process id. It serves a site given as the
+/// `upstream` and `server` blocks of a site file (docs/DEPLOYMENT.md's, for the tests behind
+/// nginx), over plain HTTP on `port` and over TLS (a throwaway self-signed certificate) on
+/// `tlsPort`. Its workers run as `www-data` when it is started as root, as Debian's own
+/// configuration has them.
 public final class NginxProcess: @unchecked Sendable {
     public let directory: URL
     public private(set) var port = 0
@@ -30,8 +32,16 @@ public final class NginxProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts nginx in `directory` proxying to `upstream` (`unix:/path` or `127.0.0.1:port`).
-    public init(upstream: String, directory: URL) throws {
+    /// Where a site is to listen, and the certificate it may use.
+    public struct Listening: Sendable {
+        public let port: Int
+        public let tlsPort: Int
+        public let certificate: String
+        public let key: String
+    }
+
+    /// Starts nginx in `directory` with the site `site` makes for the ports and certificate it is given.
+    public init(directory: URL, site: (Listening) throws -> String) throws {
         guard let nginx = TestEnvironment.executable("nginx") else { throw Failure.missing("nginx") }
         guard let openssl = TestEnvironment.executable("openssl") else { throw Failure.missing("openssl") }
         self.directory = directory
@@ -49,10 +59,9 @@ public final class NginxProcess: @unchecked Sendable {
         for _ in 0..<5 {
             (self.port, self.tlsPort) = (try Self.freePort(), try Self.freePort())
             let configuration = directory.appendingPathComponent("nginx.conf")
-            try Self.configuration(
-                directory: directory.path, upstream: upstream, port: self.port, tlsPort: self.tlsPort,
-                certificate: certificate, key: key
-            ).write(to: configuration, atomically: true, encoding: .utf8)
+            let listening = Listening(port: self.port, tlsPort: self.tlsPort, certificate: certificate, key: key)
+            try Self.configuration(directory: directory.path, site: try site(listening))
+                .write(to: configuration, atomically: true, encoding: .utf8)
             if try self.start(nginx, configuration: configuration.path) { return }
         }
         throw Failure.notListening(self.log)
@@ -81,15 +90,13 @@ public final class NginxProcess: @unchecked Sendable {
         self.stop()
     }
 
-    /// The configuration of docs/DEPLOYMENT.md, with every path in `directory`.
-    public static func configuration(
-        directory: String, upstream: String, port: Int, tlsPort: Int, certificate: String, key: String
-    ) -> String {
+    /// A whole configuration around `site`, with every path in `directory`.
+    public static func configuration(directory: String, site: String) -> String {
         """
         daemon off;
         worker_processes 1;
-        # Only applies when started as root: the workers run as nobody, a member of the socket's group.
-        user nobody nogroup;
+        # Only applies when started as root: the workers run as www-data, as in Debian's nginx.conf.
+        user www-data;
         pid \(directory)/nginx.pid;
         error_log \(directory)/error.log warn;
 
@@ -105,24 +112,7 @@ public final class NginxProcess: @unchecked Sendable {
             uwsgi_temp_path \(directory)/uwsgi;
             scgi_temp_path \(directory)/scgi;
 
-            upstream swiftserve {
-                server \(upstream) fail_timeout=0;
-            }
-
-            server {
-                listen 127.0.0.1:\(port);
-                listen 127.0.0.1:\(tlsPort) ssl;
-                ssl_certificate \(certificate);
-                ssl_certificate_key \(key);
-
-                location / {
-                    proxy_set_header Host $http_host;
-                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                    proxy_set_header X-Forwarded-Proto $scheme;
-                    proxy_redirect off;
-                    proxy_pass http://swiftserve;
-                }
-            }
+        \(site)
         }
 
         """

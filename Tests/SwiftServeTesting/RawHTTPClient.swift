@@ -23,7 +23,7 @@ public struct RawResponse: Sendable {
 /// byte by byte off the wire: for what curl will not send (pipelining, malformed requests,
 /// half-sent heads) and to see exactly what the server sends.
 public final class RawHTTPClient {
-    private let socket: Int32
+    private var socket: Int32
     private var buffer: [UInt8] = []
     public private(set) var peerClosed = false
 
@@ -113,7 +113,7 @@ public final class RawHTTPClient {
     }
 
     deinit {
-        Glibc.close(self.socket)
+        if self.socket >= 0 { Glibc.close(self.socket) }
     }
 
     /// Changes how long a read may wait.
@@ -137,6 +137,22 @@ public final class RawHTTPClient {
     /// Sends a string as UTF-8.
     public func send(_ text: String) throws {
         try self.send(Array(text.utf8))
+    }
+
+    /// Closes the sending side of the connection (a TCP half-close): the server reads the end
+    /// of the stream, and the client can still read what the server sends.
+    public func shutdownWrite() throws {
+        guard Glibc.shutdown(self.socket, Int32(SHUT_WR)) == 0 else {
+            throw RawHTTPClientError.system("shutdown", errno)
+        }
+    }
+
+    /// Resets the connection: a close with a zero linger time, which sends a TCP RST instead of a FIN.
+    public func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(self.socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        Glibc.close(self.socket)
+        self.socket = -1
     }
 
     /// Sends as much of `bytes` as the socket takes without blocking, for up to `duration`

@@ -11,17 +11,21 @@ public final class ServerProcess: @unchecked Sendable {
     /// Starts `swiftserve` with `arguments` followed by the application, bound to `127.0.0.1:0`
     /// unless the arguments contain their own `--bind`, and waits until it listens.
     ///
-    /// `launcher`, when given, is a command that starts swiftserve with its sockets (systemd
-    /// socket activation): swiftserve is run by it, and no `--bind` is added. `environment` is
-    /// added to the server's environment.
+    /// `applicationArguments`, when given, follow the application after `--`. `launcher`, when
+    /// given, is a command that starts swiftserve with its sockets (systemd socket activation):
+    /// swiftserve is run by it, and no `--bind` is added. `environment` is added to the server's
+    /// environment; `directory` is its current directory.
     public init(
-        application: String, arguments: [String] = [], launcher: [String] = [], environment: [String: String] = [:],
+        application: String, arguments: [String] = [], applicationArguments: [String] = [],
+        launcher: [String] = [], environment: [String: String] = [:], directory: String? = nil,
         timeout: TimeInterval = 20
     ) throws {
         var all = arguments
         if !arguments.contains("--bind"), launcher.isEmpty { all += ["--bind", "127.0.0.1:0"] }
         all.append(application)
+        if !applicationArguments.isEmpty { all += ["--"] + applicationArguments }
         self.process = Process()
+        if let directory { self.process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let command = launcher.first {
             self.process.executableURL = URL(fileURLWithPath: command)
             self.process.arguments = launcher.dropFirst() + [BuildProducts.swiftserve] + all

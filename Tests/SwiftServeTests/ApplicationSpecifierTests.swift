@@ -46,4 +46,12 @@ struct ApplicationSpecifierTests {
     func malformed(argument: String) {
         #expect(throws: LoadError.malformedArgument(argument)) { try ApplicationSpecifier(parsing: argument) }
     }
+
+    @Test("the application's arguments are the reference, then the words after --")
+    func argumentVector() throws {
+        let specifier = try ApplicationSpecifier(parsing: "lib.so", arguments: ["flaskapp:app", "--threads", "4"])
+        #expect(specifier.argumentVector == ["lib.so:app", "flaskapp:app", "--threads", "4"])
+        #expect(specifier.description == "lib.so:app")
+        #expect(try ApplicationSpecifier(parsing: "lib.so:main").argumentVector == ["lib.so:main"])
+    }
 }

@@ -5,12 +5,56 @@ import Testing
 /// What the forwarding headers of a trusted proxy establish.
 @Suite("ForwardedHeaders")
 struct ForwardedHeadersTests {
-    static func resolve(_ headers: [(String, String)], trusting list: String = "127.0.0.1,::1,10.0.0.0/8")
-        throws -> ForwardedHeaders.Resolution
-    {
+    /// What `headers` establish from a peer that `list` trusts, believing `fields` (all of them
+    /// unless told, so that each rule is tested alone).
+    static func resolve(
+        _ headers: [(String, String)], trusting list: String = "127.0.0.1,::1,10.0.0.0/8",
+        believing fields: ForwardedFields = .all
+    ) throws -> ForwardedHeaders.Resolution {
         var forwarded = ForwardedHeaders()
         for (name, value) in headers { forwarded.consider(name: name, value: value) }
-        return forwarded.resolve(trusting: try TrustedProxies(parsing: list))
+        return forwarded.resolve(trusting: try TrustedProxies(parsing: list, believing: fields))
+    }
+
+    @Test(
+        "by default only X-Forwarded-For and X-Forwarded-Proto are believed: Forwarded and X-Forwarded-Host change nothing"
+    )
+    func defaultFields() throws {
+        let headers = [
+            ("Forwarded", "for=7.7.7.7;proto=https;host=evil.example"), ("X-Forwarded-Host", "evil.example:1234"),
+        ]
+        #expect(try Self.resolve(headers, believing: .default) == ForwardedHeaders.Resolution())
+        let mixed = try Self.resolve(
+            headers + [("X-Forwarded-For", "203.0.113.9"), ("X-Forwarded-Proto", "https")], believing: .default)
+        #expect(mixed == ForwardedHeaders.Resolution(remoteAddr: "203.0.113.9", remotePort: "", urlScheme: "https"))
+        // Each field counts only when named.
+        #expect(try Self.resolve(headers, believing: .xForwardedHost).host == "evil.example:1234")
+        #expect(try Self.resolve(headers, believing: .forwarded).remoteAddr == "7.7.7.7")
+        #expect(try Self.resolve([("X-Forwarded-For", "203.0.113.9")], believing: .xForwardedProto).remoteAddr == nil)
+        #expect(try Self.resolve([("X-Forwarded-Proto", "https")], believing: .xForwardedFor).urlScheme == nil)
+    }
+
+    @Test(
+        "--forwarded-headers parses names in any case, or none, and refuses others by name",
+        arguments: [
+            ("x-forwarded-for,x-forwarded-proto", ForwardedFields.default), ("none", ForwardedFields()),
+            ("", ForwardedFields()),
+            (" Forwarded , X-Forwarded-Host ", ForwardedFields([.forwarded, .xForwardedHost])),
+            ("forwarded,x-forwarded-for,x-forwarded-proto,x-forwarded-host", ForwardedFields.all),
+        ])
+    func parsing(list: String, fields: ForwardedFields) throws {
+        #expect(try ForwardedFields(parsing: list) == fields)
+        #expect(try ForwardedFields(parsing: fields.description) == fields)
+    }
+
+    @Test("an unknown forwarding header is refused with the names swiftserve reads")
+    func unknownField() {
+        #expect {
+            try ForwardedFields(parsing: "x-forwarded-for,x-real-ip")
+        } throws: { error in
+            "\(error)"
+                == "'x-real-ip' is not a forwarding header swiftserve reads: give some of forwarded, x-forwarded-for, x-forwarded-proto, x-forwarded-host, or none"
+        }
     }
 
     @Test("the client is the rightmost X-Forwarded-For address that is not a trusted proxy")

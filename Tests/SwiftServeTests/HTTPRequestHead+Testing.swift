@@ -114,6 +114,10 @@ extension RequestHeadRules {
         Self.refusal(ofTrailers: trailers.map { field in Array(field.name.utf8).withUnsafeBytes { FieldName($0) } })
     }
 
+    static func refusal(ofTarget target: String, method: HTTPMethod) -> RequestRefusal? {
+        Self.refusal(ofTarget: Array(target.utf8), method: Array(method.rawValue.utf8))
+    }
+
     static func isHost(_ value: String) -> Bool { Self.isHost(value.utf8) }
     static func isContentLength(_ value: String) -> Bool { Self.isContentLength(value.utf8) }
 }

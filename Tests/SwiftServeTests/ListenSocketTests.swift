@@ -39,6 +39,30 @@ struct ListenSocketTests {
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep me")
     }
 
+    @Test("a unix bind is refused while a socket listens on the path, and removes only the file it created")
+    func unixInUse() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftserve-ls-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("app.sock").path
+        let first = try ListenSocket.bind(.unix(path: path))
+        #expect {
+            try ListenSocket.bind(.unix(path: path))
+        } throws: { error in
+            "\(error)"
+                == "cannot listen on unix:\(path): a server is answering on it: stop that server first, or choose another --bind"
+        }
+        #expect(FileManager.default.fileExists(atPath: path))
+        first.close()
+        // Nothing listens now: the next bind replaces the file, and the first one's removal spares it.
+        let second = try ListenSocket.bind(.unix(path: path))
+        first.removeCreatedFile()
+        #expect(FileManager.default.fileExists(atPath: path))
+        second.close()
+        second.removeCreatedFile()
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test("an inherited descriptor must be an open, listening stream socket")
     func inheritedChecks() throws {
         #expect(throws: ListenSocketError.notOpen(descriptor: 987, origin: "a test")) {

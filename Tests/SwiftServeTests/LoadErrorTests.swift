@@ -8,9 +8,24 @@ struct LoadErrorTests {
     static let cases: [(LoadError, [String])] = [
         (.missingArgument, ["provide an application as PATH.so:CALLABLE"]),
         (.malformedArgument("lib.so:1x"), ["'lib.so:1x'", "PATH.so:CALLABLE", "C identifier"]),
-        (.fileNotFound(path: "./missing.so"), ["./missing.so", "no such file"]),
-        (.notASharedLibrary(path: "./x.txt", reason: "invalid ELF header"), ["./x.txt", "invalid ELF header"]),
-        (.symbolNotFound(symbol: "make_app", path: "./lib.so"), ["make_app", "./lib.so", "@_cdecl(\"make_app\")"]),
+        (.fileNotFound(path: "./missing.so", swift: false), ["./missing.so", "no such file"]),
+        (.fileNotFound(path: ".build/debug/libx.so", swift: true), [".build/debug/libx.so", "(swift build)"]),
+        (
+            .notASharedLibrary(path: "./x.txt", reason: "invalid ELF header", swift: false),
+            ["./x.txt", "invalid ELF header", "build it as a shared library (cc -shared"]
+        ),
+        (
+            .notASharedLibrary(path: "./x.so", reason: "libswiftCore.so: cannot open", swift: true),
+            ["./x.so", "libswiftCore.so", ".dynamic library product"]
+        ),
+        (
+            .symbolNotFound(symbol: "make_app", path: "./lib.so", swift: true),
+            ["make_app", "./lib.so", "@_cdecl(\"make_app\")"]
+        ),
+        (
+            .symbolNotFound(symbol: "make_app", path: "./lib.so", swift: false),
+            ["make_app", "./lib.so", "extern \"C\"", "#[no_mangle]", "export fn"]
+        ),
         (.entryPointReturnedNull(symbol: "app", path: "./lib.so"), ["'app'", "./lib.so", "NULL"]),
         (
             .badMagic(symbol: "app", path: "./lib.so", found: 0xDEAD, expected: 0x5353_4749),

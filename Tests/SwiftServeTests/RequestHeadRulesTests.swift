@@ -78,6 +78,29 @@ struct RequestHeadRulesTests {
         #expect(RequestHeadRules.isContentLength(value) == valid)
     }
 
+    @Test(
+        "each request target form is allowed where RFC 9112 §3.2 allows it, and refused elsewhere",
+        arguments: [
+            (HTTPMethod.GET, "/", nil), (.GET, "/a?b=c", nil), (.OPTIONS, "*", nil),
+            (.GET, "*", .asteriskTargetWithoutOptions), (.OPTIONS, "*/x", .malformedAsteriskTarget),
+            (.GET, "http://example.com/p?q", nil), (.GET, "HTTPS://Example.com:8443", nil),
+            (.GET, "http://example.com?q", nil), (.GET, "http://[::1]:80/", nil), (.GET, "http://example.com:/", nil),
+            (.PUT, "s://]ufd/:", .malformedAbsoluteTarget), (.GET, "ftp://example.com/", .malformedAbsoluteTarget),
+            (.GET, "http://", .malformedAbsoluteTarget), (.GET, "http:///p", .malformedAbsoluteTarget),
+            (.GET, "http://:80/", .malformedAbsoluteTarget), (.GET, "http://u@example.com/", .malformedAbsoluteTarget),
+            (.GET, "http://[::1/", .malformedAbsoluteTarget), (.GET, "http://a:b:c/", .malformedAbsoluteTarget),
+            (.GET, "http://example.com:65536/", .malformedAbsoluteTarget), (.GET, "http:/x", .malformedAbsoluteTarget),
+            (.GET, "example.com:443", .malformedAbsoluteTarget),
+            (.CONNECT, "example.com:443", nil), (.CONNECT, "[::1]:443", nil), (.CONNECT, "10.0.0.1:8080", nil),
+            (.CONNECT, "example.com", .malformedConnectTarget), (.CONNECT, "example.com:", .malformedConnectTarget),
+            (.CONNECT, ":443", .malformedConnectTarget), (.CONNECT, "/", .malformedConnectTarget),
+            (.CONNECT, "http://example.com/", .malformedConnectTarget), (.CONNECT, "[::1]", .malformedConnectTarget),
+            (.CONNECT, "*", .malformedConnectTarget),
+        ] as [(HTTPMethod, String, RequestRefusal?)])
+    func targetForms(method: HTTPMethod, target: String, refusal: RequestRefusal?) {
+        #expect(RequestHeadRules.refusal(ofTarget: target, method: method) == refusal)
+    }
+
     @Test("trailers that frame or route are refused; others pass")
     func trailers() {
         #expect(RequestHeadRules.refusal(ofTrailers: ["X-Checksum": "1"]) == nil)

@@ -1,5 +1,5 @@
 /*
- * ssgi.h — SSGI 1.0, the Swift Server Gateway Interface, as a C ABI.
+ * ssgi.h — SSGI 1.1, the Swift Server Gateway Interface, as a C ABI.
  *
  * This header is the whole boundary between a server (such as swiftserve) and an
  * application loaded from a shared library. docs/SPEC.md states the rules; this
@@ -12,7 +12,13 @@
  * server need only stay valid for the duration of the call it is passed to (the
  * server copies what it keeps). `handle` is called on a server I/O thread and must
  * not block; the operations in `ssgi_server_ops` may be called from any thread; the
- * server calls the application's callbacks on the connection's I/O thread.
+ * server calls the application's callbacks on the connection's I/O thread, before the
+ * operation returns only when the operation was called on that thread (SPEC.md §12).
+ *
+ * The constants below are members of anonymous enums, so their C type is `int`; the
+ * fields and parameters that carry them have fixed widths, which bindings in other
+ * languages give the constants: SSGI_FLAG_* and SSGI_EXECUTION_* are uint32_t, result
+ * codes (SSGI_OK, SSGI_E_*) and SSGI_FINISH_* are int32_t (SPEC.md §21).
  */
 #ifndef SSGI_H
 #define SSGI_H
@@ -40,7 +46,17 @@ extern "C" {
  * removes anything. A server refuses a descriptor whose minor version is greater
  * than its own.
  */
-#define SSGI_ABI_MINOR 0
+#define SSGI_ABI_MINOR 1
+
+/**
+ * Whether the struct at `pointer`, of type `type`, has the field `field`: whether the field lies
+ * entirely within the `struct_size` its allocator set (SPEC.md §3.4). An application built for an
+ * earlier minor version than the header's, or a server reading a descriptor, checks this before
+ * it reads a field added after SSGI 1.0:
+ * `if (SSGI_HAS_FIELD(info, ssgi_server_info, arguments)) ...`.
+ */
+#define SSGI_HAS_FIELD(pointer, type, field) \
+    (offsetof(type, field) + sizeof(((type *)0)->field) <= (pointer)->struct_size)
 
 /* ------------------------------------------------------------------------- */
 /* Plain data                                                                */
@@ -58,7 +74,7 @@ typedef struct ssgi_header {
     ssgi_bytes value;
 } ssgi_header;
 
-/** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys. */
+/** Bits of `ssgi_request.flags`, the `ssgi.multithread`, `ssgi.multiprocess` and `ssgi.run_once` keys: uint32_t. */
 enum {
     /** Another thread of this process may run the application's code while this request runs:
         several I/O threads call `handle`, or the application's execution is not INLINE. */
@@ -100,33 +116,38 @@ typedef struct ssgi_request {
     uint32_t flags;
 } ssgi_request;
 
-/** Result codes of server operations. Zero is success; everything else is negative. */
+/** Result codes of server operations and callbacks: int32_t. Zero is success; everything else is negative. */
 enum {
     SSGI_OK = 0,
     /** start_response was already called, and this call did not carry error information. */
     SSGI_E_ALREADY_STARTED = -1,
-    /** start_response with error information came after the headers were sent. */
+    /** start_response with error information came after the head was committed: after the first
+        non-empty write, even if the server has not sent any of it yet. */
     SSGI_E_HEADERS_SENT = -2,
     /** The status is not "NNN Reason": three digits 100-999, one space, and a reason (possibly
         empty) without control characters other than tab. */
     SSGI_E_INVALID_STATUS = -3,
-    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab, or Content-Length is not a decimal number. */
+    /** A header name is not an RFC 9110 token, or a value holds a control character other than tab,
+        or a Content-Length is not a decimal number, differs from another, or is on a 1xx or 204. */
     SSGI_E_INVALID_HEADER = -4,
     /** A hop-by-hop header (Connection, Keep-Alive, Transfer-Encoding, ...) was given. */
     SSGI_E_HOP_BY_HOP = -5,
-    /** write or finish came before start_response. */
+    /** write came before start_response; or finish with SSGI_FINISH_OK came without a started
+        response, which still ends the request (the client gets a 500). */
     SSGI_E_NOT_STARTED = -6,
     /** The request was already finished; the call handle is no longer valid. */
     SSGI_E_FINISHED = -7,
-    /** The client went away: stop producing the response and call finish. */
+    /** The connection is gone (reset, a write failed, or the server closed it): stop producing the
+        response and call finish. */
     SSGI_E_DISCONNECTED = -8,
-    /** The request body did not arrive intact (malformed chunking, cut short, too slow). */
+    /** The request body did not arrive intact: malformed chunking or trailers, ended by the
+        client's close or half-close before its last byte, or slower than the server allows. */
     SSGI_E_BAD_BODY = -9,
     /** The application wrote more bytes than the Content-Length it declared. */
     SSGI_E_TOO_MUCH_BODY = -10,
 };
 
-/** The outcome the application reports to `finish`. */
+/** The outcome the application reports to `finish`: int32_t. */
 enum {
     /** The response is complete. */
     SSGI_FINISH_OK = 0,
@@ -143,40 +164,56 @@ typedef struct ssgi_call ssgi_call;
 
 /**
  * Called when bytes handed to `write` have been accepted and more may follow.
- * `status` is SSGI_OK or SSGI_E_DISCONNECTED. Called exactly once per `write`
- * that passed a non-NULL callback, before the request's cleanup, on the
- * connection's I/O thread, possibly before `write` returns.
+ * `status` is SSGI_OK, or SSGI_E_DISCONNECTED when the client went away first.
+ * Called exactly once per `write` that passed a non-NULL callback, before the
+ * request's cleanup, on the connection's I/O thread, possibly before `write`
+ * returns.
  */
 typedef void (*ssgi_write_done)(void *context, int32_t status);
 
 /**
  * Delivers request body bytes in answer to `read`. `bytes` is valid only during
  * the callback. A call with `bytes.length == 0` and `status == SSGI_OK` is the
- * end of the body. `status` is negative (SSGI_E_DISCONNECTED, SSGI_E_BAD_BODY)
- * when the body cannot be read. Called exactly once per `read`, on the
- * connection's I/O thread, possibly before `read` returns.
+ * end of the body. Otherwise `status` is negative and `bytes` empty:
+ * SSGI_E_BAD_BODY (the body did not arrive intact; later reads say so again),
+ * SSGI_E_DISCONNECTED (the connection is gone before the body's end), or
+ * SSGI_E_FINISHED (`finish` was called while the read was outstanding). The
+ * bytes that arrived before a fault are delivered first: which status a read
+ * gets never depends on when or from which thread it was called. Called
+ * exactly once per `read`, on the connection's I/O thread, possibly before
+ * `read` returns.
  */
 typedef void (*ssgi_read_done)(void *context, ssgi_bytes bytes, int32_t status);
 
 /**
  * Called once the server is done with the request: the response was delivered,
  * or abandoned because the client went away or the application failed. `status`
- * is SSGI_OK when the whole response reached the socket. This is where the
- * application releases what it kept for the request (PEP 3333's close()).
+ * is SSGI_OK when the whole response reached the socket, else negative
+ * (swiftserve: SSGI_E_DISCONNECTED; treat any negative value as "not
+ * delivered"). This is where the application releases what it kept for the
+ * request (PEP 3333's close()).
  */
 typedef void (*ssgi_cleanup)(void *context, int32_t status);
 
-/** The server's operations, passed to every `handle` call; the table lives as long as the process. */
+/**
+ * The server's operations, passed to every `handle` call; the table lives as long as the
+ * process. Every operation of SSGI 1.0 is non-NULL; one appended by a later minor version
+ * exists only when `struct_size` covers it.
+ */
 typedef struct ssgi_server_ops {
     /** sizeof(ssgi_server_ops) as the server compiled it. */
     size_t struct_size;
 
     /**
      * Begins the response: `status` is "NNN Reason". The server copies status and
-     * headers. Returns SSGI_OK or a negative code (the response is then not
-     * started). May be called again only with `has_error_info` set, and only
-     * while no byte of the response has been sent (before the first non-empty
-     * `write` or `finish`); the new status and headers then replace the old.
+     * headers. Returns SSGI_OK, or a negative code and then nothing changed:
+     * SSGI_E_INVALID_STATUS, SSGI_E_INVALID_HEADER, SSGI_E_HOP_BY_HOP (the
+     * arguments break a rule), SSGI_E_ALREADY_STARTED (a second call without
+     * error information), SSGI_E_HEADERS_SENT (with error information, after the
+     * head was committed) or SSGI_E_FINISHED. May be called again only with
+     * `has_error_info` set, and only before the head is committed: before the
+     * first non-empty `write` (or `finish`), whether or not the server has sent
+     * anything yet; the new status and headers then replace the old.
      */
     int32_t (*start_response)(
         ssgi_call *call, ssgi_bytes status, const ssgi_header *headers, size_t header_count,
@@ -186,15 +223,19 @@ typedef struct ssgi_server_ops {
      * Sends body bytes; the server copies them before returning. `done` (may be
      * NULL) is called when the server can take more: an application streaming
      * a large body waits for it before writing again, which is how back-pressure
-     * reaches it. Returns SSGI_OK or a negative code, in which case `done` is
-     * not called.
+     * reaches it. Returns SSGI_OK, or a negative code and then `done` is not
+     * called: SSGI_E_NOT_STARTED, SSGI_E_TOO_MUCH_BODY (past the declared
+     * Content-Length; none of the bytes is sent), SSGI_E_DISCONNECTED or
+     * SSGI_E_FINISHED.
      */
     int32_t (*write)(ssgi_call *call, ssgi_bytes bytes, ssgi_write_done done, void *done_context);
 
     /**
-     * Asks for up to `max_length` bytes of the request body (0 means the
-     * server's choice). `done` is called once with the bytes. One read at a time
-     * per request. On the first read of a request that sent
+     * Asks for up to `max_length` bytes of the request body; 0 lets the server
+     * choose, and then a piece is at most 65536 bytes. `done` must not be NULL.
+     * Returns SSGI_OK, and then `done` is called exactly once with the bytes or a
+     * failure (see ssgi_read_done), or SSGI_E_FINISHED, and then it is not. One
+     * read at a time per request. On the first read of a request that sent
      * "Expect: 100-continue" the server sends "100 Continue".
      */
     int32_t (*read)(ssgi_call *call, size_t max_length, ssgi_read_done done, void *done_context);
@@ -202,14 +243,18 @@ typedef struct ssgi_server_ops {
     /**
      * Ends the request: `outcome` is SSGI_FINISH_OK or SSGI_FINISH_ERROR.
      * `cleanup` (may be NULL) is called once when the server is done with the
-     * request. After `finish` the call handle and the request are invalid.
-     * Exactly one `finish` per `handle`.
+     * request. Returns SSGI_OK; or SSGI_E_NOT_STARTED for SSGI_FINISH_OK without
+     * a started response, which still ends the request, with a 500; or
+     * SSGI_E_FINISHED when the server can tell the request was already finished,
+     * the only result that ends nothing. After `finish` the call handle and the
+     * request are invalid. Exactly one `finish` per `handle`.
      */
     int32_t (*finish)(ssgi_call *call, int32_t outcome, ssgi_cleanup cleanup, void *cleanup_context);
 
     /**
-     * Writes one message to the server's error log (`ssgi.errors`). `call` may
-     * be NULL for messages outside a request (startup, background work).
+     * Writes one message to the server's error log (`ssgi.errors`), at error
+     * level; with a call, the server tags it with the request. `call` may be NULL
+     * for messages outside a request (startup, background work).
      */
     void (*log_error)(ssgi_call *call, ssgi_bytes message);
 } ssgi_server_ops;
@@ -218,13 +263,14 @@ typedef struct ssgi_server_ops {
 /* The application's descriptor                                              */
 /* ------------------------------------------------------------------------- */
 
-/** How the application runs its code; the server uses it for `ssgi.multithread`. */
+/** How the application runs its code (`ssgi_app.execution`: uint32_t); the server uses it for `ssgi.multithread`. */
 enum {
     /** On the I/O thread that called `handle`: non-blocking code only. */
     SSGI_EXECUTION_INLINE = 0,
-    /** On Swift concurrency's (or the application's own) executor. */
+    /** Code that never blocks, on Swift concurrency or threads of the application's own (its
+        event loops), and possibly inside `handle` and the callbacks. */
     SSGI_EXECUTION_CONCURRENT = 1,
-    /** On a pool of threads where blocking is allowed. */
+    /** On a pool of threads the application owns, where its code may block. */
     SSGI_EXECUTION_THREAD_POOL = 2,
 };
 
@@ -239,6 +285,17 @@ typedef struct ssgi_server_info {
     uint32_t flags;
     /** The operations; the same table `handle` receives. */
     const ssgi_server_ops *ops;
+
+    /* Since SSGI 1.1: present when `struct_size` covers them (SSGI_HAS_FIELD). */
+
+    /** The number of entries in `arguments`, not counting the NULL after them; at least 1. */
+    size_t argument_count;
+    /**
+     * The application's arguments, argv-style (SPEC.md §4.1): `arguments[0]` is the application
+     * reference `PATH:CALLABLE`, then the words that followed `--` on the server's command line,
+     * in order; `arguments[argument_count]` is NULL. Each is NUL-terminated. Valid during startup.
+     */
+    const char *const *arguments;
 } ssgi_server_info;
 
 /**

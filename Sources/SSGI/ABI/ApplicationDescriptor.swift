@@ -12,14 +12,20 @@ import Dispatch
 /// Builds the C descriptor an entry point returns, and the C functions the server calls through it.
 ///
 /// With `ServerCall.swift`, this is where the SDK crosses the C boundary.
-enum ApplicationDescriptor {
+package enum ApplicationDescriptor {
     /// The SDK's name and version, reported in the descriptor.
-    static let sdkVersion = "SSGI-Swift/1.0.0"
+    static let sdkVersion = "SSGI-Swift/1.1.0"
 
-    /// The compiler that built this SDK (and so the application it is linked into).
-    static var compiler: String {
-        #if compiler(>=7.0)
-            "Swift 7 or later"
+    /// `ssgi.version`: the ABI version this SDK builds applications for.
+    static let abiVersion = "\(SSGI_ABI_MAJOR).\(SSGI_ABI_MINOR)"
+
+    /// The compiler that built this SDK (and so the application it is linked into), as
+    /// `Swift MAJOR.MINOR`: what `#if compiler` can tell. A compiler newer than the newest this
+    /// SDK names says so, so that it never passes for that one. swiftserve compares it with the
+    /// compiler that built the server itself (SPEC.md §3.2).
+    package static var compiler: String {
+        #if compiler(>=6.4)
+            "Swift 6.4 or later"
         #elseif compiler(>=6.3)
             "Swift 6.3"
         #elseif compiler(>=6.2)
@@ -78,8 +84,16 @@ private func runBlocking(_ work: @escaping @Sendable () async throws -> Void) ->
 private let startupFunction:
     @convention(c) (
         UnsafeMutableRawPointer?, UnsafePointer<ssgi_server_info>?, UnsafeMutablePointer<CChar>?, Int
-    ) -> Int32 = { context, _, error, capacity in
-        guard let startup = exported(context).startup, let failure = runBlocking(startup) else { return 0 }
+    ) -> Int32 = { context, info, error, capacity in
+        guard let startup = exported(context).startup else { return 0 }
+        let failure: (any Error)?
+        do {
+            let serverInfo = try ServerInfo(validating: UnsafeRawPointer(info!))
+            failure = runBlocking { try await startup(serverInfo) }
+        } catch {
+            failure = error
+        }
+        guard let failure else { return 0 }
         if let error, capacity > 0 {
             let message = Array("\(failure)".utf8.prefix(capacity - 1))
             message.withUnsafeBytes {
@@ -109,6 +123,37 @@ private let handleFunction:
 private let shutdownFunction: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
     guard let shutdown = exported(context).shutdown else { return }
     _ = runBlocking(shutdown)
+}
+
+extension ServerInfo {
+    /// Reads the server's `ssgi_server_info` at `info`, checking the rules of SPEC §4.1 that only
+    /// the C layout shows: the 1.1 fields are read only when `struct_size` covers them, and the
+    /// arguments must be `argument_count` strings followed by NULL.
+    public init(validating info: UnsafeRawPointer) throws(ValidationError) {
+        let info = info.assumingMemoryBound(to: ssgi_server_info.self).pointee
+        self.init(
+            serverSoftware: info.server_software.map { String(cString: $0) } ?? "",
+            abiMajor: Int(info.abi_major), abiMinor: Int(info.abi_minor),
+            multithread: info.flags & UInt32(SSGI_FLAG_MULTITHREAD) != 0,
+            multiprocess: info.flags & UInt32(SSGI_FLAG_MULTIPROCESS) != 0,
+            runOnce: info.flags & UInt32(SSGI_FLAG_RUN_ONCE) != 0)
+        let argumentsEnd =
+            MemoryLayout<ssgi_server_info>.offset(of: \.arguments)! + MemoryLayout<UnsafePointer<CChar>?>.size
+        guard info.struct_size >= argumentsEnd else { return }
+        guard info.argument_count >= 1, let vector = info.arguments else {
+            throw ValidationError(
+                .serverInfo, "arguments must hold at least the application reference, found \(info.argument_count)")
+        }
+        for index in 0..<info.argument_count {
+            guard let argument = vector[index] else {
+                throw ValidationError(.serverInfo, "arguments[\(index)] is NULL, before argument_count")
+            }
+            self.arguments.append(String(cString: argument))
+        }
+        guard vector[info.argument_count] == nil else {
+            throw ValidationError(.serverInfo, "arguments[argument_count] is not NULL")
+        }
+    }
 }
 
 extension Environ {

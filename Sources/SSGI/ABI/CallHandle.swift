@@ -22,8 +22,9 @@ package final class CallHandle: @unchecked Sendable {
     }
 
     /// Checks `start_response` against the rules: nil when the response may start.
-    package func admitStart(replacing: Bool, declaredLength: Int?) -> Int32? {
-        self.rules.withLock { $0.start(replacing: replacing, declaredLength: declaredLength) }
+    /// `violation` is the code of the rule of §7 the head breaks, if the caller checked it.
+    package func admitStart(replacing: Bool, declaredLength: Int?, violation: Int32? = nil) -> Int32? {
+        self.rules.withLock { $0.start(replacing: replacing, declaredLength: declaredLength, violation: violation) }
     }
 
     /// Checks `write` of `count` bytes against the rules: nil when they may be sent.
@@ -36,9 +37,10 @@ package final class CallHandle: @unchecked Sendable {
         self.rules.withLock { $0.read() }
     }
 
-    /// Checks `finish` against the rules: nil when it ends the call now.
-    package func admitFinish() -> Int32? {
-        self.rules.withLock { $0.finish() }
+    /// Checks `finish` against the rules: `SSGI_E_FINISHED` when it changes nothing, else the
+    /// call ends now and the result is what `finish` returns (`CallRules.finish(failed:)`).
+    package func admitFinish(failed: Bool) -> Int32 {
+        self.rules.withLock { $0.finish(failed: failed) }
     }
 
     /// The client went away: later writes are refused at once.

@@ -8,7 +8,8 @@ import CSSGI
 /// SDK's bridge to foreign applications enforce the rules the same way.
 package struct CallRules: Sendable {
     package private(set) var started = false
-    /// A byte of the response went out (or finish came): start_response can no longer replace the head.
+    /// The head is committed (§1.1): a non-empty write or finish came, whether or not anything was
+    /// sent yet, so start_response can no longer replace it (§7.4).
     package private(set) var committed = false
     package private(set) var finished = false
     package private(set) var disconnected = false
@@ -18,8 +19,11 @@ package struct CallRules: Sendable {
     package init() {}
 
     /// `start_response`, with or without error information: nil when it may go ahead.
-    package mutating func start(replacing: Bool, declaredLength: Int?) -> Int32? {
+    /// `violation` is the code of the rule of §7 the head breaks, if any, which comes after
+    /// `SSGI_E_FINISHED` and before the rules of order.
+    package mutating func start(replacing: Bool, declaredLength: Int?, violation: Int32? = nil) -> Int32? {
         if self.finished { return Int32(SSGI_E_FINISHED) }
+        if let violation { return violation }
         if self.started {
             if !replacing { return Int32(SSGI_E_ALREADY_STARTED) }
             if self.committed { return Int32(SSGI_E_HEADERS_SENT) }
@@ -45,12 +49,14 @@ package struct CallRules: Sendable {
         self.finished ? Int32(SSGI_E_FINISHED) : nil
     }
 
-    /// `finish`: nil when it may go ahead; the call is over either way.
-    package mutating func finish() -> Int32? {
+    /// `finish` with its outcome: `SSGI_E_FINISHED` for a second one, which changes nothing;
+    /// else the call is over, and the result is `SSGI_OK`, or `SSGI_E_NOT_STARTED` for an OK
+    /// outcome without a started response, which still ends the request, with a 500 (§9.1).
+    package mutating func finish(failed: Bool) -> Int32 {
         if self.finished { return Int32(SSGI_E_FINISHED) }
         self.finished = true
         self.committed = true
-        return nil
+        return failed || self.started ? Int32(SSGI_OK) : Int32(SSGI_E_NOT_STARTED)
     }
 
     /// The client went away: later writes are refused at once.

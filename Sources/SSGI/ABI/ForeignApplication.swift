@@ -7,14 +7,22 @@ import Synchronization
 ///
 /// This file plays the server's part of the ABI with the server's own pieces (`RequestArena`,
 /// `CallHandle` and its rules, the `ServerOperations` table): it lays the environ out as an
-/// `ssgi_request`, and turns the operations back into `startResponse`, body writes and
-/// `ssgi.input` reads. With the rest of `ABI/`, it is where the SDK touches C pointers.
+/// `ssgi_request`, and turns the operations back into `startResponse` and body writes. Reads of a
+/// body that comes from a server go to that server's own `read` with the application's callback,
+/// so that it runs on the I/O thread as SPEC §12 promises. With the rest of `ABI/`, it is where
+/// the SDK touches C pointers.
 public struct ForeignApplication: @unchecked Sendable {
     private let descriptor: UnsafePointer<ssgi_app>
 
     /// Wraps the descriptor an entry point returned; it must live as long as the process.
     public init(descriptor: UnsafeRawPointer) {
         self.descriptor = descriptor.assumingMemoryBound(to: ssgi_app.self)
+    }
+
+    /// Sends what foreign applications log without a request (`log_error` with a NULL call: at
+    /// `finish`'s return, from background work) to `errors`; until then it goes to standard error.
+    public static func logMessagesWithoutRequest(to errors: ErrorStream) {
+        ServerOperations.logWithoutCall = { errors.write($0) }
     }
 
     /// The application as an `AsyncApplication`.
@@ -90,15 +98,20 @@ private final class ForeignCall: CallDelegate, @unchecked Sendable {
 
     // The operations, called by the foreign application from any thread.
 
+    /// Returns what a server returns for the call. A refused call changes nothing here, but it is
+    /// passed on all the same, so that a validator above names the rule it broke.
     func startResponse(
         _ call: CallHandle, status: UnsafeRawBufferPointer, headers: UnsafeBufferPointer<ssgi_header>, replacing: Bool
     ) -> Int32 {
-        // The SDK checks the head it relays, and the validator around it reports what is wrong.
-        if let refusal = call.admitStart(replacing: replacing, declaredLength: nil) { return refusal }
+        let statusText = String(decoding: status, as: UTF8.self)
         let fields = headers.map { (name: $0.name.string, value: $0.value.string) }
-        self.sink.yield(
-            .start(status: String(decoding: status, as: UTF8.self), headers: fields, hasErrorInfo: replacing))
-        return Int32(SSGI_OK)
+        let violation = ResponseHeadViolation.find(status: statusText, headers: fields)
+        let result =
+            call.admitStart(replacing: replacing, declaredLength: nil, violation: violation?.code) ?? Int32(SSGI_OK)
+        if result != SSGI_E_FINISHED {
+            self.sink.yield(.start(status: statusText, headers: fields, hasErrorInfo: replacing))
+        }
+        return result
     }
 
     func write(_ call: CallHandle, _ bytes: UnsafeRawBufferPointer, completion: WriteCompletion?) -> Int32 {
@@ -110,23 +123,27 @@ private final class ForeignCall: CallDelegate, @unchecked Sendable {
     func read(_ call: CallHandle, maxLength: Int, completion: ReadCompletion) -> Int32 {
         if let refusal = call.admitRead() { return refusal }
         let input = self.environ.input
-        Task {
-            do {
-                let chunk = try await input.read(maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)
-                chunk.withUnsafeBytes { completion($0) }
-            } catch {
-                completion(status: (error as? SSGIError)?.code ?? Int32(SSGI_E_BAD_BODY))
-            }
+        // A body from the server is read with the server's own `read` and the application's
+        // callback, which then runs where SPEC §12 says: on the I/O thread, before `read` returns
+        // only when it was called there.
+        if let server = input.serverCall {
+            return server.read(maxLength: maxLength, forwardingTo: completion.function, context: completion.context)
         }
+        // A body in memory (no server): delivered at once.
+        let chunk = (try? input.read(maxLength: maxLength > 0 ? maxLength : RequestInput.defaultChunkSize)) ?? []
+        chunk.withUnsafeBytes { completion($0) }
         return Int32(SSGI_OK)
     }
 
+    /// Ends the request, as a server's `finish` does: an OK outcome without a started response
+    /// returns `SSGI_E_NOT_STARTED` and still ends it (§9.1).
     func finish(_ call: CallHandle, failed: Bool, cleanup: CleanupCallback?) -> Int32 {
-        if let refusal = call.admitFinish() { return refusal }
+        let result = call.admitFinish(failed: failed)
+        if result == SSGI_E_FINISHED { return result }
         self.cleanup.withLock { $0 = cleanup }
         self.sink.yield(.finish(failed: failed))
         self.sink.finish()
-        return Int32(SSGI_OK)
+        return result
     }
 
     func logError(_ call: CallHandle, _ message: UnsafeRawBufferPointer) {

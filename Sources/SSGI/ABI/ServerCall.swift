@@ -95,6 +95,12 @@ struct ServerCall: @unchecked Sendable {
         }
     }
 
+    /// Asks the server for body bytes on behalf of a foreign application, with its own callback:
+    /// the server runs it where it runs every callback, on the connection's I/O thread.
+    func read(maxLength: Int, forwardingTo done: ssgi_read_done, context: UnsafeMutableRawPointer?) -> Int32 {
+        self.ops.pointee.read(self.call, maxLength, done, context)
+    }
+
     /// Reads up to `maxLength` bytes of the request body, blocking this thread.
     func readBlocking(maxLength: Int) -> Result<[UInt8], SSGIError> {
         let semaphore = DispatchSemaphore(value: 0)

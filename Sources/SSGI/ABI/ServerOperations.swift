@@ -1,5 +1,7 @@
 import CSSGI
 
+import Glibc
+
 /// The server's side of the C boundary: the one `ssgi_server_ops` table every server side of
 /// the ABI hands to applications (swiftserve's, and the SDK's bridge to foreign applications).
 /// Each operation finds its `CallHandle` from the handle and passes the call on to the handle's
@@ -19,8 +21,12 @@ package enum ServerOperations {
         return UnsafePointer(table)
     }()
 
-    /// Where `log_error` without a call goes; the server sets it to its log.
-    nonisolated(unsafe) package static var logWithoutCall: @Sendable (String) -> Void = { _ in }
+    /// Where `log_error` without a call goes: standard error, until the server sets it to its log
+    /// (or `ForeignApplication.logMessagesWithoutRequest(to:)` elsewhere).
+    nonisolated(unsafe) package static var logWithoutCall: @Sendable (String) -> Void = { message in
+        var line = message + "\n"
+        line.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
 
     fileprivate static func call(_ handle: OpaquePointer?) -> CallHandle {
         Unmanaged<CallHandle>.fromOpaque(UnsafeRawPointer(handle!)).takeUnretainedValue()
@@ -102,7 +108,8 @@ private let finish: @convention(c) (OpaquePointer?, Int32, ssgi_cleanup?, Unsafe
     let status = call.delegate.finish(
         call, failed: outcome != Int32(SSGI_FINISH_OK),
         cleanup: cleanup.map { CleanupCallback(function: $0, context: context) })
-    if status == SSGI_OK {
+    // Every finish but a second one ends the request and releases its handle.
+    if status != SSGI_E_FINISHED {
         unmanaged.release()
     }
     return status

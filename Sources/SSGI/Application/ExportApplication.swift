@@ -16,12 +16,13 @@ import Dispatch
 /// - Parameters:
 ///   - name: The application's name in the server's logs.
 ///   - execution: `.threadPool` (the default) when the code may block, `.inline` when it never does.
-///   - startup: Runs once before the first request; throwing stops the server with the error.
+///   - startup: Runs once before the first request, with what the server tells the application
+///     (`ServerInfo`: its arguments, flags, the server's name); throwing stops the server with the error.
 ///   - shutdown: Runs once when the server stops.
 public func exportApplication(
     name: String = "app",
     execution: ExecutionMode = .threadPool,
-    startup: (@Sendable () async throws -> Void)? = nil,
+    startup: (@Sendable (ServerInfo) async throws -> Void)? = nil,
     shutdown: (@Sendable () async throws -> Void)? = nil,
     _ application: @escaping SyncApplication
 ) -> UnsafeRawPointer {
@@ -40,7 +41,7 @@ public func exportApplication(
 /// the I/O thread holds up that thread's connections.
 public func exportApplication(
     name: String = "app",
-    startup: (@Sendable () async throws -> Void)? = nil,
+    startup: (@Sendable (ServerInfo) async throws -> Void)? = nil,
     shutdown: (@Sendable () async throws -> Void)? = nil,
     _ application: @escaping AsyncApplication
 ) -> UnsafeRawPointer {
@@ -74,7 +75,7 @@ public func exportApplication(
 /// run while another request's do, so the application is declared `SSGI_EXECUTION_CONCURRENT`.
 public func exportApplication(
     name: String = "app",
-    startup: (@Sendable () async throws -> Void)? = nil,
+    startup: (@Sendable (ServerInfo) async throws -> Void)? = nil,
     shutdown: (@Sendable () async throws -> Void)? = nil,
     immediate: @escaping ImmediateApplication,
     _ application: @escaping AsyncApplication
@@ -88,11 +89,11 @@ public func exportApplication(
 final class ExportedApplication: Sendable {
     let name: String
     let handler: ApplicationHandler
-    let startup: (@Sendable () async throws -> Void)?
+    let startup: (@Sendable (ServerInfo) async throws -> Void)?
     let shutdown: (@Sendable () async throws -> Void)?
 
     init(
-        name: String, handler: ApplicationHandler, startup: (@Sendable () async throws -> Void)?,
+        name: String, handler: ApplicationHandler, startup: (@Sendable (ServerInfo) async throws -> Void)?,
         shutdown: (@Sendable () async throws -> Void)?
     ) {
         self.name = name

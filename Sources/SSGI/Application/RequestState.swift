@@ -38,7 +38,12 @@ final class RequestState: @unchecked Sendable {
         if code == SSGI_OK {
             self.started = true
         } else if self.failure == nil {
-            self.failure = SSGIError(code: code, "start_response(\"\(status)\") was refused: \(Self.reason(code))")
+            // The code says which kind of rule was broken; the arguments say which rule.
+            let violation = ResponseHeadViolation.find(status: status, headers: headers).flatMap {
+                $0.code == code ? $0 : nil
+            }
+            self.failure = SSGIError(
+                code: code, "start_response(\"\(status)\") was refused: \(violation?.description ?? Self.reason(code))")
         }
     }
 
@@ -111,7 +116,8 @@ final class RequestState: @unchecked Sendable {
         case SSGI_E_ALREADY_STARTED: "start_response was already called (call it again only with errorInfo)"
         case SSGI_E_HEADERS_SENT: "the headers were already sent"
         case SSGI_E_INVALID_STATUS: "the status must be \"NNN Reason\""
-        case SSGI_E_INVALID_HEADER: "a header name is not a token or a value holds CR, LF or NUL"
+        case SSGI_E_INVALID_HEADER:
+            "a header name is not a token, a value holds a control character, or a Content-Length is malformed, conflicting or not allowed"
         case SSGI_E_HOP_BY_HOP: "hop-by-hop headers (Connection, Transfer-Encoding, ...) belong to the server"
         case SSGI_E_NOT_STARTED: "start_response was not called"
         case SSGI_E_FINISHED: "the request was already finished"

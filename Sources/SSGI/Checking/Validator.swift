@@ -33,6 +33,27 @@ public enum Validator {
         }
     }
 
+    /// The versions an application built with this SDK may be served under: 1.0 up to its own.
+    static let knownVersions = (0...ServerInfo().abiMinor).map { "\(ServerInfo().abiMajor).\($0)" }
+
+    /// The server's side at startup (SPEC §4, §4.1): it speaks this major version, names itself,
+    /// and from 1.1 on gives the arguments with the application reference `PATH:CALLABLE` first.
+    public static func checkServerInfo(_ info: ServerInfo) throws(ValidationError) {
+        guard info.abiMajor == ServerInfo().abiMajor else {
+            throw ValidationError(.serverInfo, "the server speaks SSGI \(info.abiMajor).\(info.abiMinor)")
+        }
+        guard !info.serverSoftware.isEmpty else { throw ValidationError(.serverInfo, "server_software is empty") }
+        guard info.abiMinor >= 1 else { return }
+        guard let reference = info.arguments.first else {
+            throw ValidationError(.serverInfo, "arguments is empty: arguments[0] must be the application reference")
+        }
+        let callable = reference.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
+        guard reference.contains(":"), !reference.hasPrefix(":"), ServerInfo.isCallableName(callable.utf8) else {
+            throw ValidationError(
+                .serverInfo, "arguments[0] '\(reference)' is not an application reference PATH:CALLABLE")
+        }
+    }
+
     /// The server's side: the environ has every key, each with a legal value.
     static func checkEnviron(_ environ: Environ) throws(ValidationError) {
         func require(_ condition: Bool, _ detail: @autoclosure () -> String) throws(ValidationError) {
@@ -58,7 +79,9 @@ public enum Validator {
         try require(
             environ.contentLengthValue.allSatisfy(\.isASCIIDigit),
             "CONTENT_LENGTH '\(environ.contentLengthValue)' is not a number")
-        try require(environ.version == "1.0", "ssgi.version is '\(environ.version)', not '1.0'")
+        try require(
+            knownVersions.contains(environ.version),
+            "ssgi.version is '\(environ.version)', not one of \(knownVersions.joined(separator: ", "))")
         try require(
             ["http", "https"].contains(environ.urlScheme), "ssgi.url_scheme '\(environ.urlScheme)' is not http or https"
         )
@@ -73,6 +96,7 @@ public struct ValidationError: Error, Sendable, CustomStringConvertible {
     /// The rules the validator checks, each named as in the specification.
     public enum Rule: String, Sendable {
         case environ = "environ"
+        case serverInfo = "server_info"
         case status = "start_response status"
         case headerName = "start_response header name"
         case headerValue = "start_response header value"
@@ -209,28 +233,16 @@ private final class ValidatedResponse: Sendable {
                 return ValidationError(.errorInfoAfterOutput, "startResponse with errorInfo after body bytes were sent")
             }
         }
-        guard let code = ResponseRules.statusCode(status.utf8) else {
-            return ValidationError(.status, "status '\(status)' is not \"NNN Reason\"")
+        // What a server refuses, each under the rule it breaks.
+        if let violation = ResponseHeadViolation.find(status: status, headers: headers) {
+            return ValidationError(violation.rule, violation.description)
         }
+        let code = ResponseRules.statusCode(status.utf8) ?? 0
         var contentType: String?
         var declaredLength: Int?
         for (name, value) in headers {
-            guard ResponseRules.isHeaderName(name.utf8) else {
-                return ValidationError(.headerName, "header name '\(name)' is not a token")
-            }
-            guard ResponseRules.isHeaderValue(value.utf8) else {
-                return ValidationError(.headerValue, "the value of header '\(name)' holds a control character")
-            }
-            guard !ResponseRules.isHopByHop(name.utf8) else {
-                return ValidationError(.hopByHop, "'\(name)' is a hop-by-hop header, which belongs to the server")
-            }
             if ASCII.equalsIgnoringCase(name.utf8, "content-type") { contentType = value }
-            if ASCII.equalsIgnoringCase(name.utf8, "content-length") {
-                guard let length = Int(value), length >= 0, value.allSatisfy(\.isASCIIDigit) else {
-                    return ValidationError(.contentLength, "Content-Length '\(value)' is not a number")
-                }
-                declaredLength = length
-            }
+            if ASCII.equalsIgnoringCase(name.utf8, "content-length") { declaredLength = Int(value) }
         }
         let mayHaveBody = ResponseRules.allowsBody(status: code)
         if mayHaveBody, contentType == nil {
@@ -269,4 +281,17 @@ private final class CleanupWitness: Sendable {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { self >= "0" && self <= "9" }
+}
+
+extension ResponseHeadViolation {
+    /// The validator's name for the rule.
+    fileprivate var rule: ValidationError.Rule {
+        switch self {
+        case .status: .status
+        case .headerName: .headerName
+        case .headerValue: .headerValue
+        case .hopByHop: .hopByHop
+        case .contentLength, .conflictingContentLengths, .contentLengthNotAllowed: .contentLength
+        }
+    }
 }

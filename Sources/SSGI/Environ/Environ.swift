@@ -32,7 +32,7 @@ public struct Environ: Sendable {
     public var requestURI: String
     /// The request's header fields in the order received, with the names as spelled by the client.
     public var headers: [HTTPHeader]
-    /// `ssgi.version`.
+    /// `ssgi.version`: the ABI version the application was built for, such as `1.1`.
     public var version: String
     /// `ssgi.multithread`: another thread of this process may run the application at the same time.
     public var multithread: Bool
@@ -81,7 +81,7 @@ public struct Environ: Sendable {
         self.urlScheme = urlScheme
         self.requestURI = requestURI ?? (scriptName + pathInfo + (queryString.isEmpty ? "" : "?" + queryString))
         self.headers = headers
-        self.version = "1.0"
+        self.version = ApplicationDescriptor.abiVersion
         self.multithread = multithread
         self.multiprocess = multiprocess
         self.runOnce = runOnce

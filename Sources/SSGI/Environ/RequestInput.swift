@@ -41,6 +41,12 @@ public final class RequestInput: @unchecked Sendable {
         }
     }
 
+    /// The server's call the body is read from; nil for a body in memory.
+    var serverCall: ServerCall? {
+        if case .server(let call) = self.source { return call }
+        return nil
+    }
+
     /// The default size of one read.
     public static let defaultChunkSize = 64 * 1024
 

@@ -1,5 +1,6 @@
 import CSSGI
 import Glibc
+import SSGI
 
 /// Opens an application's shared library, calls its entry point and checks the descriptor it
 /// returns, as `__import__` and `getattr` do for a WSGI `module:callable`.
@@ -15,14 +16,17 @@ public enum ApplicationLoader {
     public static func load(_ specifier: ApplicationSpecifier) throws(LoadError) -> LoadedApplication {
         let path = specifier.path
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path) }
+        guard stat(path, &info) == 0 else { throw .fileNotFound(path: path, swift: Self.isSwiftPMProduct(path)) }
         // A path without a slash would make dlopen search the library path instead of this folder.
         let openPath = path.contains("/") ? path : "./" + path
         guard let handle = dlopen(openPath, RTLD_NOW | RTLD_LOCAL) else {
-            throw .notASharedLibrary(path: path, reason: Self.lastError())
+            let reason = Self.lastError()
+            throw .notASharedLibrary(
+                path: path, reason: reason, swift: Self.isSwiftPMProduct(path) || reason.contains("libswift"))
         }
         guard let symbol = dlsym(handle, specifier.callable) else {
-            throw .symbolNotFound(symbol: specifier.callable, path: path)
+            // A Swift library depends on the Swift runtime, which the handle's lookup scope then holds.
+            throw .symbolNotFound(symbol: specifier.callable, path: path, swift: dlsym(handle, "swift_retain") != nil)
         }
         let entryPoint = unsafeBitCast(symbol, to: ssgi_entry_point.self)
         guard let descriptor = entryPoint() else {
@@ -70,6 +74,21 @@ public enum ApplicationLoader {
             throw .malformedDescriptor(
                 path: specifier.path, reason: "execution is \(app.execution), not one of the SSGI_EXECUTION_* values")
         }
+        // A Swift application shares this process's Swift runtime, which has no stable ABI on
+        // Linux: it must come from the same compiler. C, Rust or Zig applications name no Swift.
+        let compiler = app.compiler.map { String(cString: $0) } ?? ""
+        guard !compiler.hasPrefix(Self.swiftCompilerPrefix) || compiler == Self.compiler else {
+            throw .compilerMismatch(path: specifier.path, found: compiler, expected: Self.compiler)
+        }
+    }
+
+    /// The compiler that built this server, as the SDK names it in a descriptor (`Swift 6.3`).
+    public static let compiler = ApplicationDescriptor.compiler
+    private static let swiftCompilerPrefix = "Swift "
+
+    /// Whether `path` lies in a SwiftPM build folder, so that the library is a Swift product.
+    private static func isSwiftPMProduct(_ path: String) -> Bool {
+        path.hasPrefix(".build/") || path.contains("/.build/")
     }
 
     private static func lastError() -> String {

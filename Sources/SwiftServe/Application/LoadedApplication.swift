@@ -1,4 +1,5 @@
 import CSSGI
+import Glibc
 import SSGI
 
 /// An application loaded from a shared library: its descriptor, and the calls into it.
@@ -42,23 +43,51 @@ public struct LoadedApplication: @unchecked Sendable {
     public var compiler: String { Self.string(self.descriptor.pointee.compiler, or: "unknown compiler") }
     /// The ABI version it was built for.
     public var abiVersion: String { "\(self.descriptor.pointee.abi_major).\(self.descriptor.pointee.abi_minor)" }
+    /// Where it declares its code runs (docs/SPEC.md §5.2): `inline`, `concurrent` or `thread pool`.
+    public var execution: String {
+        switch Int(self.descriptor.pointee.execution) {
+        case SSGI_EXECUTION_INLINE: "inline"
+        case SSGI_EXECUTION_CONCURRENT: "concurrent"
+        default: "thread pool"
+        }
+    }
     /// Whether its code runs on the I/O thread that receives the request.
     public var runsInline: Bool { self.handler.pointee.execution == UInt32(SSGI_EXECUTION_INLINE) }
 
-    /// Runs the application's startup hook, blocking; throws its reason when it fails.
+    /// Whether the application was built for SSGI 1.1 or later, and so can read its arguments
+    /// (SPEC §4.1). One built for 1.0 may be given them, and cannot see them.
+    public var receivesArguments: Bool { self.descriptor.pointee.abi_minor >= 1 }
+
+    /// Runs the application's startup hook, blocking; throws its reason when it fails. Under
+    /// `--validate`, checks first what the server tells the application.
     func startup(serverSoftware: String, flags: UInt32) throws(LoadError) {
-        guard let startup = self.descriptor.pointee.startup else { return }
         let capacity = 1024
         var error = [CChar](repeating: 0, count: capacity)
+        // argv-style: NUL-terminated copies, then NULL; they live until startup returns.
+        let arguments = self.specifier.argumentVector.map { UnsafePointer(strdup($0)) } + [nil]
+        defer { arguments.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
+        var refusal: LoadError?
         let status = serverSoftware.withCString { software in
-            var info = ssgi_server_info(
-                struct_size: MemoryLayout<ssgi_server_info>.size, server_software: software,
-                abi_major: UInt16(SSGI_ABI_MAJOR), abi_minor: UInt16(SSGI_ABI_MINOR), flags: flags,
-                ops: ServerOperations.table)
-            return error.withUnsafeMutableBufferPointer { buffer in
-                startup(self.descriptor.pointee.context, &info, buffer.baseAddress, capacity)
+            arguments.withUnsafeBufferPointer { vector -> Int32 in
+                var info = ssgi_server_info(
+                    struct_size: MemoryLayout<ssgi_server_info>.size, server_software: software,
+                    abi_major: UInt16(SSGI_ABI_MAJOR), abi_minor: UInt16(SSGI_ABI_MINOR), flags: flags,
+                    ops: ServerOperations.table, argument_count: vector.count - 1, arguments: vector.baseAddress)
+                if self.isValidated {
+                    do throws(ValidationError) {
+                        try Validator.checkServerInfo(try ServerInfo(validating: &info))
+                    } catch {
+                        refusal = .startupFailed(application: self.name, reason: error.description)
+                        return 0
+                    }
+                }
+                guard let startup = self.descriptor.pointee.startup else { return 0 }
+                return error.withUnsafeMutableBufferPointer { buffer in
+                    startup(self.descriptor.pointee.context, &info, buffer.baseAddress, capacity)
+                }
             }
         }
+        if let refusal { throw refusal }
         guard status == 0 else {
             let reason = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .startupFailed(application: self.name, reason: reason.isEmpty ? "startup returned \(status)" : reason)

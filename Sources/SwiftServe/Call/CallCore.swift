@@ -26,6 +26,8 @@ final class CallCore: CallDelegate, @unchecked Sendable {
     @exclusivity(unchecked) var logger: Logger
     /// Body bytes held for the application before the front-end stops reading.
     private let bodyLimit: Int
+    /// The requests the application holds, which a stopping server waits for.
+    private let heldRequests: HeldRequests
 
     /// The call in flight: from `start` until the application's `finish`.
     @exclusivity(unchecked) private(set) var current: CallHandle?
@@ -49,9 +51,10 @@ final class CallCore: CallDelegate, @unchecked Sendable {
 
     init(
         application: LoadedApplication, eventLoop: any EventLoop, allocator: ByteBufferAllocator, bodyLimit: Int,
-        logger: Logger
+        heldRequests: HeldRequests, logger: Logger
     ) {
         self.application = application
+        self.heldRequests = heldRequests
         self.eventLoop = eventLoop
         self.allocator = allocator
         self.bodyLimit = bodyLimit
@@ -76,6 +79,7 @@ final class CallCore: CallDelegate, @unchecked Sendable {
         self.body.removeAll()
         self.bufferedBodyBytes = 0
         self.bodyEnd = hasBody ? nil : Int32(SSGI_OK)
+        self.heldRequests.add()
         self.application.handle(request, call: call.retainedHandle())
     }
 
@@ -101,14 +105,12 @@ final class CallCore: CallDelegate, @unchecked Sendable {
         self.serveReads()
     }
 
-    /// The body ended: `SSGI_OK` when whole, else the code the application's reads fail with.
+    /// The body ended: `SSGI_OK` when whole, else the code the application's reads fail with
+    /// once they have the bytes received before the fault. What a read is told depends only on
+    /// what the client sent and how the connection ended, never on when the read comes (§10.1).
     func bodyEnded(_ status: Int32 = Int32(SSGI_OK)) {
         guard self.bodyEnd == nil else { return }
         self.bodyEnd = status
-        if status != SSGI_OK {
-            self.body.removeAll()
-            self.bufferedBodyBytes = 0
-        }
         self.serveReads()
     }
 
@@ -117,14 +119,13 @@ final class CallCore: CallDelegate, @unchecked Sendable {
         self.completeWaitingWrites(Int32(SSGI_OK))
     }
 
-    /// The client went away: the call learns it from its next operation or callback (§11).
+    /// The client went away: the call learns it from its next operation or callback (§11). Its
+    /// reads still get what the body holds and how it ended, if it did (refused earlier, or
+    /// whole); a body cut off now fails them with `SSGI_E_DISCONNECTED`.
     func disconnected() {
         self.isDisconnected = true
         self.current?.markDisconnected()
-        self.body.removeAll()
-        self.bufferedBodyBytes = 0
-        self.bodyEnd = Int32(SSGI_E_DISCONNECTED)
-        self.serveReads()
+        self.bodyEnded(Int32(SSGI_E_DISCONNECTED))
         self.completeWaitingWrites(Int32(SSGI_E_DISCONNECTED))
     }
 
@@ -152,7 +153,7 @@ final class CallCore: CallDelegate, @unchecked Sendable {
                 self.pendingRead = nil
                 completion(status: end)
             } else {
-                self.frontEnd?.bodyWanted()
+                if !self.isDisconnected { self.frontEnd?.bodyWanted() }
                 break
             }
         }
@@ -216,17 +217,40 @@ final class CallCore: CallDelegate, @unchecked Sendable {
     }
 
     func finish(_ call: CallHandle, failed: Bool, cleanup: CleanupCallback?) -> Int32 {
-        if let refusal = call.admitFinish() { return refusal }
+        let result = call.admitFinish(failed: failed)
+        if result == SSGI_E_FINISHED { return result }
         if self.eventLoop.inEventLoop {
             self.responseFinished(failed: failed, cleanup: cleanup, by: call)
         } else {
             self.onLoop { $0.responseFinished(failed: failed, cleanup: cleanup, by: call) }
         }
-        return Int32(SSGI_OK)
+        return result
     }
 
+    /// Logs a line for the application (`log_error`), tagged with the peer and the request. The
+    /// request is read on the event loop, where the arena is: a line from another thread is
+    /// logged there, in order before the call's `finish`.
     func logError(_ call: CallHandle, _ message: UnsafeRawBufferPointer) {
-        self.logger.error("\(String(decoding: message, as: UTF8.self))")
+        let text = String(decoding: message, as: UTF8.self)
+        if self.eventLoop.inEventLoop {
+            self.log(text, by: call)
+        } else {
+            self.onLoop { $0.log(text, by: call) }
+        }
+    }
+
+    private func log(_ message: String, by call: CallHandle) {
+        var logger = self.logger
+        if self.current === call, let request = self.request?.pointee {
+            logger[metadataKey: "request"] = "\(request.request_method.string) \(request.request_uri.string)"
+        }
+        logger.error("\(message)")
+    }
+
+    /// The server is done with a finished request: its cleanup, if any, runs now with `status`.
+    func release(_ cleanup: CleanupCallback?, status: Int32) {
+        cleanup?(status)
+        self.heldRequests.remove()
     }
 
     private func takeSpareHeadStorage() -> [UInt8] {
@@ -254,11 +278,11 @@ final class CallCore: CallDelegate, @unchecked Sendable {
     }
 
     private func requestBodyRead(maxLength: Int, completion: ReadCompletion, by call: CallHandle) {
-        guard self.current === call, !self.isDisconnected else {
+        guard self.current === call else {
             completion(status: Int32(SSGI_E_DISCONNECTED))
             return
         }
-        self.pendingRead = (maxLength > 0 ? maxLength : Int.max, completion)
+        self.pendingRead = (maxLength > 0 ? maxLength : RequestLimits.readLength, completion)
         self.serveReads()
     }
 
@@ -283,7 +307,7 @@ final class CallCore: CallDelegate, @unchecked Sendable {
 
     private func responseFinished(failed: Bool, cleanup: CleanupCallback?, by call: CallHandle) {
         guard self.current === call else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         self.current = nil
@@ -298,7 +322,7 @@ final class CallCore: CallDelegate, @unchecked Sendable {
         if let frontEnd = self.frontEnd {
             frontEnd.responseFinished(failed: failed, cleanup: cleanup)
         } else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
         }
     }
 }

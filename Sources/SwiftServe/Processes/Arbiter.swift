@@ -9,10 +9,13 @@ import NIOCore
 ///
 /// - A worker that dies is logged with how it ended and replaced; workers that keep dying young
 ///   are replaced ever more slowly (`CrashBackoff`).
-/// - A worker that cannot load the application stops the server with the loader's message,
-///   except during a reload: then the workers of the previous build keep serving.
+/// - A worker that cannot start (the application cannot be loaded, its log cannot be opened)
+///   stops the server only at boot, while no worker serves. Later the workers that serve keep
+///   serving, and the master logs the worker's own reason and tries again, ever more slowly
+///   (`CrashBackoff`), until the cause is gone; during a reload it ends the reload instead.
 /// - SIGTERM and SIGINT stop gracefully (the workers finish their requests within
-///   `--graceful-timeout`, then are killed); SIGQUIT stops at once.
+///   `--graceful-timeout`, then abandon those left and stop; a worker still running
+///   `stopGrace` later is killed); SIGQUIT stops at once.
 /// - SIGHUP reloads: a new generation of workers starts, and once all of them are ready the old
 ///   ones stop gracefully. The sockets stay open throughout, so no connection is refused.
 /// - SIGTTIN and SIGTTOU add and remove a worker; SIGUSR1 has the workers reopen their logs.
@@ -57,8 +60,10 @@ public final class Arbiter {
     private let signals = NIOLockedValueBox<[CInt]>([])
     private let wake: ControlPipe
 
-    /// How long workers told to stop at once (SIGQUIT) have before they are killed.
-    static let quickStopTimeout: TimeAmount = .seconds(5)
+    /// How long a worker has after its stop deadline (the end of `--graceful-timeout`, or at once
+    /// for SIGQUIT) to abandon its requests, run the application's shutdown and exit, before it is
+    /// killed. Longer than `Server.abandonedRequestWait`, the worker's own wait for the application.
+    static let stopGrace: TimeAmount = .seconds(5)
     /// The longest wait between two looks at the workers.
     static let tick: TimeAmount = .milliseconds(250)
 
@@ -202,7 +207,7 @@ public final class Arbiter {
     private func stop(_ worker: WorkerProcess, graceful: Bool) {
         // A worker still loading has no handlers yet: SIGTERM ends it without a core dump.
         let signal = graceful || worker.phase == .booting ? SIGTERM : SIGQUIT
-        let timeout = graceful ? self.configuration.gracefulTimeout : Self.quickStopTimeout
+        let timeout = (graceful ? self.configuration.gracefulTimeout : .zero) + Self.stopGrace
         worker.send(signal)
         worker.phase = .stopping(signal: signal, deadline: .now() + timeout)
     }
@@ -329,18 +334,29 @@ public final class Arbiter {
         }
     }
 
-    /// A worker said it cannot load the application: at the start or between reloads this stops
-    /// the server, during a reload it ends the reload. (A worker that dies while loading without
-    /// saying why, a crash in the application's startup, is replaced like any other.)
+    /// A worker said why it cannot start. At boot, while no worker serves, this stops the server
+    /// with that reason, as Gunicorn stops on a boot error; during a reload it ends the reload.
+    /// Otherwise the workers that serve keep serving, and another start is tried after the
+    /// back-off of a worker that died young, until the cause goes away. (A worker that dies while
+    /// loading without saying why, a crash in the application's startup, is replaced like any other.)
     private func bootFailed(_ worker: WorkerProcess, _ error: ArbiterError) {
+        let serving = self.workers.values.filter { $0.isServing || $0.phase == .retiring }
         switch self.state {
-        case .booting:
+        case .booting where serving.isEmpty:
             self.beginStop(graceful: false, failure: error)
         case .running where worker.generation == self.pendingGeneration:
             self.reloadFailed(error.message)
-        case .running:
-            self.logger.error("a new worker cannot load the application: stopping the server")
-            self.beginStop(graceful: true, failure: error)
+        case .booting, .running:
+            if let replaced = worker.replacing { self.deaths.insert(replaced, at: 0) }
+            let now = NIODeadline.now()
+            let delay = self.backoff.workerDied(started: worker.started, now: now)
+            let keep =
+                serving.isEmpty
+                ? "no worker serves meanwhile"
+                : "\(serving.count) worker\(serving.count == 1 ? "" : "s") keep\(serving.count == 1 ? "s" : "") serving"
+            self.logger.error(
+                "worker \(worker.pid) cannot start: \(error.message): \(keep); trying again \(delay > .zero ? "in \(Self.describe(delay))" : "at once")"
+            )
         case .stopping:
             break
         }
@@ -376,8 +392,16 @@ public final class Arbiter {
                 self.target = max(1, self.target - 1)
                 self.logger.notice("received \(name): \(self.target) worker\(self.target == 1 ? "" : "s")")
             case SIGUSR1:
-                // Workers still loading open the log afresh anyway.
+                // A rotation moved the log away: the file the workers open next is created here,
+                // where the privileges to create it are. Workers still loading open it afresh anyway.
                 self.logger.notice("received \(name): the workers reopen their log files")
+                if let accessLog = self.configuration.accessLog {
+                    do {
+                        try AccessLog.prepare(accessLog, for: self.configuration.privileges)
+                    } catch {
+                        self.logger.error("\(error)")
+                    }
+                }
                 self.workers.values.filter { $0.phase != .booting }.forEach { $0.send(SIGUSR1) }
             default:
                 break
@@ -391,7 +415,11 @@ public final class Arbiter {
         for worker in self.workers.values where worker.killReason == nil {
             switch worker.phase {
             case .stopping(_, let deadline) where now > deadline:
-                self.kill(worker, reason: "it did not finish its requests within the stop timeout")
+                self.kill(
+                    worker,
+                    reason:
+                        "it had not exited \(Self.describe(Self.stopGrace)) after its stop deadline (an event loop blocked?)"
+                )
             case .booting, .serving, .retiring:
                 guard let timeout = self.configuration.timeout, now - worker.lastHeartbeat > timeout else { continue }
                 if worker.phase == .booting {

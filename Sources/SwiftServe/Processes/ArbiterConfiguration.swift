@@ -15,6 +15,10 @@ public struct ArbiterConfiguration: Sendable {
     public var reload = false
     /// How long stopping workers may take to finish their requests (`--graceful-timeout`).
     public var gracefulTimeout: TimeAmount = .seconds(30)
+    /// The access log the workers write, which the master prepares for them again before it
+    /// passes SIGUSR1 on (`AccessLog.prepare`), and the user and group they switch to.
+    public var accessLog: String?
+    public var privileges: Privileges?
 
     public init() {}
 }

@@ -7,8 +7,9 @@ public struct Privileges: Sendable, Hashable {
     /// The user to become, and its name when it has one (for the supplementary groups).
     public let uid: uid_t?
     public let userName: String?
-    /// The group to become: `--group`, else the user's primary group.
+    /// The group to become: `--group`, else the user's primary group; and its name, when it has one.
     public let gid: gid_t?
+    public let groupName: String?
 
     /// Why a user or group cannot be used.
     public struct Failure: Error, CustomStringConvertible {
@@ -43,6 +44,7 @@ public struct Privileges: Sendable, Hashable {
         self.uid = uid
         self.userName = userName
         self.gid = gid
+        self.groupName = gid.flatMap(Self.groupName(id:))
     }
 
     /// Gives a file (a unix socket the server created) to the user and group, so that they can
@@ -99,6 +101,18 @@ public struct Privileges: Sendable, Hashable {
         return status == 0 && result != nil ? entry.gr_gid : nil
     }
 
+    private static func groupName(id: gid_t) -> String? {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        return buffer.withUnsafeMutableBufferPointer { storage in
+            guard getgrgid_r(id, &entry, storage.baseAddress!, storage.count, &result) == 0, result != nil else {
+                return nil
+            }
+            return String(cString: entry.gr_name)
+        }
+    }
+
     /// Runs a `getpw*_r` lookup with a buffer of 16 KiB; returns the entry and its name, read
     /// while the buffer they point into is alive.
     private static func lookUp(
@@ -117,6 +131,7 @@ public struct Privileges: Sendable, Hashable {
 extension Privileges: CustomStringConvertible {
     public var description: String {
         let user = self.userName ?? self.uid.map(String.init) ?? "the current user"
-        return self.gid.map { "\(user):\($0)" } ?? user
+        let group = self.groupName ?? self.gid.map(String.init)
+        return group.map { "\(user):\($0)" } ?? user
     }
 }

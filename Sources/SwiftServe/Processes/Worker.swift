@@ -14,7 +14,7 @@ public final class Worker: Sendable {
     /// The hidden option that makes this executable a worker; its value is the number of sockets.
     public static let socketsOption = "--worker-sockets"
     /// Where the sockets start, as with systemd socket activation.
-    static let firstDescriptor: CInt = 3
+    static let firstDescriptor = ChildProcess.firstDescriptor
 
     private let link: MasterLink
     private let heartbeat: Heartbeat

@@ -4,11 +4,9 @@ import NIOCore
 /// A worker as its master sees it: the process, the read end of its control pipe, and where it is
 /// in its life.
 ///
-/// Workers are started with `posix_spawn` of this executable, never by `fork` of the master: a
-/// forked copy of a threaded Swift process may inherit locks held by threads that do not exist
-/// in the child. The child gets the listening sockets as descriptors 3, 4, ... and the write end
-/// of its pipe after them, moved there by the spawn's file actions (which also clear their
-/// close-on-exec flags); every other descriptor of the master is close-on-exec.
+/// Workers are started as children of this executable (`ChildProcess`), never by `fork` of the
+/// master. The child gets the listening sockets as descriptors 3, 4, ... and the write end of its
+/// pipe after them.
 final class WorkerProcess {
     enum Phase: Equatable {
         /// Loading the application.
@@ -57,54 +55,17 @@ final class WorkerProcess {
             throw WorkerSpawnError(reason: error.description)
         }
         defer { ControlPipe.close(control.writeEnd) }
-        let passed = sockets.map(\.descriptor) + [control.writeEnd]
-        // Copies above the target numbers, so that no move overwrites a descriptor still to be moved.
-        let sources = passed.map { fcntl($0, F_DUPFD_CLOEXEC, Worker.firstDescriptor + CInt(passed.count)) }
-        defer { sources.filter { $0 >= 0 }.forEach(ControlPipe.close) }
-        guard sources.allSatisfy({ $0 >= 0 }) else {
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(
+                executable: executable, arguments: [Worker.socketsOption, "\(sockets.count)"] + arguments,
+                passing: sockets.map(\.descriptor) + [control.writeEnd])
+        } catch {
             ControlPipe.close(control.readEnd)
-            throw WorkerSpawnError(
-                reason: "cannot duplicate the listening sockets: \(String(cString: strerror(errno)))")
-        }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        for (index, source) in sources.enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, source, Worker.firstDescriptor + CInt(index))
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // The master ignores the signals it hears through dispatch sources, and an ignored signal
-        // stays ignored across exec: give the worker the default actions and an empty mask.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in Self.signalsToReset { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let argv = ([Self.commandName, Worker.socketsOption, "\(sockets.count)"] + arguments).map { strdup($0) }
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv + [nil], environ)
-        guard status == 0 else {
-            ControlPipe.close(control.readEnd)
-            throw WorkerSpawnError(reason: "posix_spawn of \(executable) failed: \(String(cString: strerror(status)))")
+            throw WorkerSpawnError(reason: error.description)
         }
         return WorkerProcess(pid: pid, generation: generation, pipe: control.readEnd)
     }
-
-    /// The name the workers are started under, as `ps` shows it: the master's own.
-    private static let commandName = CommandLine.arguments.first ?? "swiftserve"
-
-    /// The signals the master may have set to be ignored.
-    private static let signalsToReset: [CInt] = [
-        SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGTTIN, SIGTTOU, SIGWINCH, SIGPIPE, SIGCHLD,
-    ]
 
     /// Reads what the worker sent; closes the pipe at its end.
     func readMessages() -> [WorkerMessage] {

@@ -7,9 +7,10 @@ import SSGI
 /// walking the list of addresses from the right, the end the nearest proxy wrote, past every
 /// trusted proxy: the first address that is not trusted is the client, so a client that sends its
 /// own `X-Forwarded-For` through a proxy that appends to it cannot choose its address. When every
-/// address is trusted, the leftmost is the client. `Forwarded` wins over the `X-Forwarded-*`
-/// fields when a request has both. An entry that is not an address, a scheme other than `http` or
-/// `https`, or a host that is not `host[:port]` is ignored.
+/// address is trusted, the leftmost is the client. Only the fields `TrustedProxies.fields` names
+/// are believed (`X-Forwarded-For` and `X-Forwarded-Proto` by default); `Forwarded`, when believed,
+/// wins over the `X-Forwarded-*` fields when a request has both. An entry that is not an address,
+/// a scheme other than `http` or `https`, or a host that is not `host[:port]` is ignored.
 struct ForwardedHeaders {
     /// What the headers establish; nil where they establish nothing.
     struct Resolution: Equatable {
@@ -44,13 +45,14 @@ struct ForwardedHeaders {
         }
     }
 
-    /// What the fields say, walking past the proxies `trusted` names.
+    /// What the fields `trusted` believes say, walking past the proxies it names.
     func resolve(trusting trusted: TrustedProxies) -> Resolution {
-        if !self.forwarded.isEmpty {
+        let fields = trusted.fields
+        if fields.contains(.forwarded), !self.forwarded.isEmpty {
             return self.resolveForwarded(trusting: trusted)
         }
         var resolution = Resolution()
-        let addresses = Self.elements(self.forwardedFor)
+        let addresses = fields.contains(.xForwardedFor) ? Self.elements(self.forwardedFor) : []
         var chosen: Int?
         if !addresses.isEmpty {
             var index = addresses.count - 1
@@ -65,8 +67,8 @@ struct ForwardedHeaders {
                 index -= 1
             }
         }
-        let protos = Self.elements(self.forwardedProto)
-        let hosts = Self.elements(self.forwardedHost)
+        let protos = fields.contains(.xForwardedProto) ? Self.elements(self.forwardedProto) : []
+        let hosts = fields.contains(.xForwardedHost) ? Self.elements(self.forwardedHost) : []
         resolution.urlScheme = Self.aligned(protos, with: addresses.count, at: chosen).flatMap(Self.scheme)
         resolution.host = Self.aligned(hosts, with: addresses.count, at: chosen).flatMap(Self.host)
         return resolution

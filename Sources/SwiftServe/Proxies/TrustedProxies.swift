@@ -1,20 +1,24 @@
 import NIOCore
 
-/// The peers whose forwarding headers (`Forwarded`, `X-Forwarded-*`) and PROXY protocol headers
-/// the server believes: `--forwarded-allow-ips`, as Gunicorn's `forwarded_allow_ips`.
+/// The peers whose forwarding headers and PROXY protocol headers the server believes:
+/// `--forwarded-allow-ips`, as Gunicorn's `forwarded_allow_ips`; and which forwarding headers it
+/// believes from them (`--forwarded-headers`, `ForwardedFields`).
 ///
 /// A connection over a unix socket is trusted, as Gunicorn does: whoever may connect to the socket
 /// file is a local process the file's permissions let in (see `--umask`, `--user`, `--group`).
 public struct TrustedProxies: Sendable, Hashable, CustomStringConvertible {
     private let ranges: [IPRange]
     private let trustsEveryone: Bool
+    /// The forwarding fields believed from a trusted peer.
+    public let fields: ForwardedFields
 
-    /// `127.0.0.1,::1`: a proxy on the same machine.
+    /// `127.0.0.1,::1`: a proxy on the same machine, believed for `X-Forwarded-For` and `X-Forwarded-Proto`.
     public static let `default` = try! TrustedProxies(parsing: "127.0.0.1,::1")
 
     /// Parses a comma-separated list of addresses and CIDR networks, or `*` for everyone; an
-    /// empty list trusts no TCP peer.
-    public init(parsing list: String) throws(ParseError) {
+    /// empty list trusts no TCP peer. `fields` are the forwarding headers believed from them.
+    public init(parsing list: String, believing fields: ForwardedFields = .default) throws(ParseError) {
+        self.fields = fields
         let items = list.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         if items == ["*"] {
             self.ranges = []

@@ -2,6 +2,12 @@ import Glibc
 import NIOConcurrencyHelpers
 
 /// The access log: one line per response in Common Log Format, to standard output or a file.
+///
+/// Every worker opens the file by its name, after it has switched to `--user`. So that it can, the
+/// process that keeps the privileges creates the file and gives it to that user and group first,
+/// as Gunicorn does (`prepare`): the master at start and before it passes on SIGUSR1, the one
+/// process of `--workers 0` before it switches. The workers then need no right to create files in
+/// the log's folder, which a root-owned `/var/log` folder does not give them.
 final class AccessLog: @unchecked Sendable {
     /// Written and replaced only under `lock`.
     private var file: UnsafeMutablePointer<FILE>
@@ -24,6 +30,21 @@ final class AccessLog: @unchecked Sendable {
             return self.file
         }
         fclose(old)
+    }
+
+    /// Creates the file `destination` names if it is missing, and gives it to `owner`'s user and
+    /// group; standard output (`-`) needs nothing.
+    static func prepare(_ destination: String, for owner: Privileges?) throws(AccessLogError) {
+        guard destination != "-" else { return }
+        let descriptor = Glibc.open(destination, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            throw AccessLogError(path: destination, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        if let owner, fchown(descriptor, owner.uid ?? uid_t.max, owner.gid ?? gid_t.max) != 0 {
+            throw AccessLogError(
+                path: destination, reason: "cannot give it to \(owner): \(String(cString: strerror(errno)))")
+        }
     }
 
     private static func open(_ destination: String) throws -> UnsafeMutablePointer<FILE> {

@@ -46,15 +46,26 @@ public enum Launcher {
             $0.servingTLS(configuration.tls != nil)
         }
         if let privileges = configuration.privileges {
-            // The socket files go to the user and group, so that the workers (or this process,
-            // once it has switched) can remove them and a proxy in the group can connect.
+            // The socket files go to the user and group, so that a proxy in the group can connect.
             for path in sockets.compactMap(\.createdPath) {
                 try privileges.giveOwnership(of: path)
             }
         }
+        // Opened here, with the privileges, so that the workers (or this process, once it has
+        // switched) can open it whatever the rights on its folder.
+        if let accessLog = configuration.accessLog {
+            try AccessLog.prepare(accessLog, for: configuration.privileges)
+        }
         if options.arbiter.workers == 0 {
             // Switch before loading: no code of the application runs with the privileges.
             if let privileges = configuration.privileges {
+                // Removing the pid file and socket files at exit takes the privileges this
+                // process is about to give up: a process that keeps them does it.
+                do {
+                    try CleanupProcess.start(pidFile: pidFile, sockets: sockets)
+                } catch {
+                    logger.warning("cannot start the process that removes the pid file and sockets at exit: \(error)")
+                }
                 try privileges.drop()
                 logger.notice("serving as \(privileges)")
             }
@@ -64,8 +75,11 @@ public enum Launcher {
             if let privileges = configuration.privileges {
                 logger.notice("workers serve as \(privileges)")
             }
+            var arbiter = options.arbiter
+            arbiter.accessLog = configuration.accessLog
+            arbiter.privileges = configuration.privileges
             try Arbiter(
-                specifier: options.specifier, sockets: sockets, configuration: options.arbiter,
+                specifier: options.specifier, sockets: sockets, configuration: arbiter,
                 workerArguments: Array(CommandLine.arguments.dropFirst()), logger: logger
             ).run()
         }

@@ -43,18 +43,46 @@ public final class Server: Sendable {
         sockets.forEach { $0.removeCreatedFile() }
     }
 
+    /// How long a stopping server waits for the application to finish the requests it abandoned
+    /// (their connections closed at the end of `--graceful-timeout`, or at once on SIGQUIT) before
+    /// it runs the application's `shutdown` anyway. Shorter than `Arbiter.stopGrace`, the time the
+    /// master gives a worker after its stop deadline.
+    static let abandonedRequestWait: TimeAmount = .seconds(2)
+
     /// Serves on `sockets` until stopped; `worker`, when this process is one, hears when the
     /// server is ready and of every request.
     func serve(on sockets: [ListenSocket], worker: Worker?) throws {
         ServerOperations.logWithoutCall = { [logger = self.logger] message in logger.error("\(message)") }
         let flags = self.requestFlags(asWorker: worker != nil)
         try self.application.startup(serverSoftware: self.configuration.serverSoftware, flags: flags)
-        defer { self.application.shutdown() }
+        do {
+            try self.serveStarted(on: sockets, worker: worker, flags: flags)
+        } catch {
+            self.application.shutdown()
+            throw error
+        }
+        // After the last request finished or was abandoned (SPEC §4), and after every line the
+        // requests logged.
+        self.application.shutdown()
+        self.logger.info("stopped")
+    }
+
+    /// Serves the started application until a stop, and returns once every connection is closed
+    /// and the requests it abandoned are finished (or their wait ran out).
+    private func serveStarted(on sockets: [ListenSocket], worker: Worker?, flags: UInt32) throws {
         self.logger.info(
-            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler))"
+            "loaded application '\(self.application.name)' from \(self.application.specifier) (SSGI ABI \(self.application.abiVersion), \(self.application.sdkVersion), \(self.application.compiler), execution: \(self.application.execution))"
         )
+        let arguments = self.application.specifier.arguments
+        if !arguments.isEmpty, !self.application.receivesArguments {
+            self.logger.warning(
+                "'\(self.application.name)' is built for SSGI ABI \(self.application.abiVersion), before application arguments: it may not read the \(arguments.count) given after --"
+            )
+        }
         if self.application.isValidated {
-            self.logger.notice("validating every request and response against SSGI 1.0 (--validate)")
+            self.logger.notice(
+                "validating every request and response against SSGI \(ApplicationLoader.abiMajor).\(ApplicationLoader.abiMinor) (--validate)"
+            )
         }
 
         let accessLog = try self.configuration.accessLog.map { try AccessLog(destination: $0) }
@@ -102,19 +130,28 @@ public final class Server: Sendable {
         worker?.serverStopping()
 
         acceptor.stop()
+        let closed = registry.closeAllWhenIdle(on: group.next())
         if stop.isGraceful {
             self.logger.info("stopping: waiting for requests in flight")
-            let drained = registry.closeAllWhenIdle(on: group.next())
-            let deadline = group.next().scheduleTask(in: self.configuration.gracefulTimeout) {
+            let deadline = group.next().scheduleTask(in: self.configuration.gracefulTimeout) { [logger] in
+                logger.warning("stopping: --graceful-timeout passed: abandoning the requests in flight")
                 registry.closeAll()
             }
             stop.whenImmediate { registry.closeAll() }
-            try? drained.wait()
+            try? closed.wait()
             deadline.cancel()
         } else {
             registry.closeAll()
+            try? closed.wait()
         }
-        self.logger.info("stopped")
+        // The application learns that its abandoned requests lost their clients from its next
+        // operation or callback, and still finishes them (SPEC §11).
+        let left = context.heldRequests.waitUntilReleased(timeout: Self.abandonedRequestWait)
+        if left > 0 {
+            self.logger.warning(
+                "the application did not finish \(left) abandoned request\(left == 1 ? "" : "s") within \(Self.abandonedRequestWait.nanoseconds / 1_000_000_000) s: shutting it down anyway"
+            )
+        }
     }
 
     /// How accepted connections become channels: the connection pipeline on an event loop of
@@ -125,7 +162,8 @@ public final class Server: Sendable {
     ) -> ClientBootstrap {
         ClientBootstrap(group: group)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelOption(.allowRemoteHalfClosure, value: false)
+            // A client may close its sending side after its request and wait for the response.
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.writeBufferWaterMark, value: self.configuration.writeBufferWaterMark)
             .channelInitializer { channel in
                 registry.add(channel)
@@ -143,7 +181,7 @@ public enum ServerError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotBind(let target, let reason):
-            "cannot listen on \(target): \(reason): choose another --bind, or stop what holds it"
+            "cannot listen on \(target): \(reason)"
         }
     }
 }

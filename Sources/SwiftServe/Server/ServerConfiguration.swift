@@ -52,8 +52,8 @@ public struct ServerConfiguration: Sendable {
     /// The largest HTTP/2 header list (RFC 9113 §6.5.2, names and values plus 32 bytes a field)
     /// a client may send; over it, the connection is closed.
     public var http2MaxHeaderListSize = 65536
-    /// The `Server` header and `server_software` string.
-    public var serverSoftware = "swiftserve"
+    /// The `Server` header and `server_software` string: the server's name and version.
+    public var serverSoftware = "swiftserve/\(SwiftServeVersion.current)"
 
     public init() {}
 }

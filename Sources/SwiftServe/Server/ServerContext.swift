@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     /// Told of every request, when this process is a worker that counts them (`--max-requests`).
     let requestStarted: (@Sendable () -> Void)?
     let trace: HTTPTrace?
+    /// The requests the application holds, which a stopping server waits for.
+    let heldRequests = HeldRequests()
     let logger: Logger
 
     init(

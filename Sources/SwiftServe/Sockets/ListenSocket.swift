@@ -15,6 +15,9 @@ public struct ListenSocket: Sendable {
     /// The socket file this process created, removed when the server stops; nil for TCP and for
     /// sockets that came from elsewhere.
     public let createdPath: String?
+    /// Which file `createdPath` was when it was bound: only that file is removed, never one that
+    /// a later server put in its place.
+    let createdFile: FileIdentity?
     /// Whether every connection starts with a PROXY protocol header (`--bind proxy:...`).
     public private(set) var expectsProxyProtocol = false
 
@@ -39,7 +42,9 @@ public struct ListenSocket: Sendable {
     public static let backlog: CInt = 2048
 
     /// Binds and listens on `target`, with `SO_REUSEADDR`, as `ServerBootstrap.bind` would; a
-    /// unix socket is created with the file-mode mask `umask` when given (`--umask`).
+    /// unix socket is created with the file-mode mask `umask` when given (`--umask`). A unix
+    /// socket file on which a server still answers is refused; one left by a server that is gone
+    /// is replaced.
     public static func bind(_ target: BindTarget, umask mask: mode_t? = nil, proxyProtocol: Bool = false)
         throws(ServerError) -> ListenSocket
     {
@@ -50,10 +55,12 @@ public struct ListenSocket: Sendable {
                 address = try SocketAddress.makeAddressResolvingHost(host, port: port)
             case .unix(let path):
                 address = try SocketAddress(unixDomainSocketPath: path)
-                try Self.removeStaleSocketFile(at: path)
             }
         } catch {
             throw .cannotBind(target, reason: "\(error)")
+        }
+        if case .unix(let path) = target {
+            try Self.removeStaleSocketFile(at: path)
         }
         let descriptor = socket(address.protocol.rawValue, Self.streamType | Self.closeOnExecType, 0)
         guard descriptor >= 0 else { throw .cannotBind(target, reason: Self.lastError("socket")) }
@@ -66,13 +73,15 @@ public struct ListenSocket: Sendable {
             && listen(descriptor, Self.backlog) == 0
         previousMask.map { _ = umask($0) }
         guard bound else {
-            let reason = Self.lastError("bind")
+            let reason = Self.bindFailure(target, errno: errno)
             Glibc.close(descriptor)
             throw .cannotBind(target, reason: reason)
         }
         let createdPath: String?
         if case .unix(let path) = target { createdPath = path } else { createdPath = nil }
-        var socket = ListenSocket(descriptor: descriptor, address: Self.describe(descriptor), createdPath: createdPath)
+        var socket = ListenSocket(
+            descriptor: descriptor, address: Self.describe(descriptor), createdPath: createdPath,
+            createdFile: createdPath.flatMap(FileIdentity.init(path:)))
         socket.expectsProxyProtocol = proxyProtocol
         return socket
     }
@@ -114,7 +123,8 @@ public struct ListenSocket: Sendable {
         guard Self.intOption(descriptor, SO_TYPE) == Self.streamType, Self.intOption(descriptor, SO_ACCEPTCONN) == 1
         else { throw .notListening(descriptor: descriptor, origin: origin) }
         _ = fcntl(descriptor, F_SETFD, fcntl(descriptor, F_GETFD) | FD_CLOEXEC)
-        return ListenSocket(descriptor: descriptor, address: Self.describe(descriptor), createdPath: nil)
+        return ListenSocket(
+            descriptor: descriptor, address: Self.describe(descriptor), createdPath: nil, createdFile: nil)
     }
 
     /// Closes this process's descriptor; other processes that hold the socket keep listening on it.
@@ -124,22 +134,95 @@ public struct ListenSocket: Sendable {
 
     /// Removes the socket file this process created, once no process serves on it any more.
     public func removeCreatedFile() {
-        guard let path = self.createdPath else { return }
+        guard let path = self.createdPath, let file = self.createdFile else { return }
+        Self.removeSocketFile(at: path, ifStill: file)
+    }
+
+    /// Removes the socket file at `path` if it is still `file` and nothing answers on it: a
+    /// server that took the path over once this one stopped listening keeps its socket, even when
+    /// the file system gave its file the old one's inode number again (tmpfs does, in `/run`).
+    static func removeSocketFile(at path: String, ifStill file: FileIdentity) {
+        guard FileIdentity(path: path) == file, case .refused = Self.probe(path) else { return }
         _ = unlink(path)
     }
 
     private static let streamType = CInt(SOCK_STREAM.rawValue)
     private static let closeOnExecType = CInt(SOCK_CLOEXEC.rawValue)
 
-    /// Removes a socket file left by an earlier run, as `cleanupExistingSocketFile` does; a file
-    /// that is not a socket is never removed.
+    /// Removes a socket file left by an earlier run, as `cleanupExistingSocketFile` does, once a
+    /// connection to it is refused: nothing listens on it any more. A socket on which a server
+    /// answers is left to it (binding over it would cut that server off, and remove its file when
+    /// this one stops), and a file that is not a socket is never removed.
     private static func removeStaleSocketFile(at path: String) throws(ServerError) {
+        let target = BindTarget.unix(path: path)
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
-            throw .cannotBind(.unix(path: path), reason: "the file exists and is not a socket")
+            throw .cannotBind(
+                target, reason: "the file exists and is not a socket: remove it, or choose another --bind")
         }
-        _ = unlink(path)
+        switch Self.probe(path) {
+        case .refused:
+            _ = unlink(path)
+        case .gone:
+            break
+        case .answering:
+            throw .cannotBind(
+                target, reason: "a server is answering on it: stop that server first, or choose another --bind")
+        case .unknown(let reason):
+            throw .cannotBind(
+                target, reason: "cannot tell whether a server answers on it (\(reason)): remove the file if none does")
+        }
+    }
+
+    /// What a connection to the unix socket at `path` comes to.
+    private enum Probe {
+        /// A server accepts connections on it (or its queue is full).
+        case answering
+        /// Nothing listens on it: the file is left over.
+        case refused
+        /// There is no such file.
+        case gone
+        case unknown(String)
+    }
+
+    /// Connects to the unix socket at `path` without waiting, and hangs up.
+    private static func probe(_ path: String) -> Probe {
+        guard let address = try? SocketAddress(unixDomainSocketPath: path) else { return .unknown("too long a path") }
+        let probe = socket(AF_UNIX, Self.streamType | Self.closeOnExecType | CInt(SOCK_NONBLOCK.rawValue), 0)
+        guard probe >= 0 else { return .unknown(Self.lastError("socket")) }
+        defer { Glibc.close(probe) }
+        let connected = address.withSockAddr { Glibc.connect(probe, $0, socklen_t($1)) } == 0
+        switch connected ? 0 : errno {
+        case 0, EAGAIN, EINPROGRESS: return .answering
+        case ECONNREFUSED: return .refused
+        case ENOENT: return .gone
+        case let error: return .unknown(Self.lastError("connect", error))
+        }
+    }
+
+    /// Why `bind` or `listen` failed on `target`, with what to do about it.
+    private static func bindFailure(_ target: BindTarget, errno error: CInt) -> String {
+        let reason = Self.lastError("bind", error)
+        switch (error, target) {
+        case (ENOENT, .unix(let path)), (ENOTDIR, .unix(let path)):
+            return
+                "\(reason): the folder '\(Self.folder(of: path))' does not exist: create it first (install -d, or RuntimeDirectory= under systemd)"
+        case (EACCES, .unix(let path)):
+            return "\(reason): this user may not create files in '\(Self.folder(of: path))'"
+        case (EACCES, .tcp(_, let port)) where port < 1024:
+            return "\(reason): ports below 1024 need root (start as root with --user, or use socket activation)"
+        case (EADDRINUSE, _):
+            return "\(reason): choose another --bind, or stop what holds it"
+        default:
+            return reason
+        }
+    }
+
+    /// The folder a socket file goes in: `/run/myapp` for `/run/myapp/app.sock`.
+    private static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     private static func intOption(_ descriptor: CInt, _ name: CInt) -> CInt? {
@@ -174,8 +257,8 @@ public struct ListenSocket: Sendable {
         }
     }
 
-    private static func lastError(_ call: String) -> String {
-        "\(call) failed: \(String(cString: strerror(errno)))"
+    private static func lastError(_ call: String, _ error: CInt = errno) -> String {
+        "\(call) failed: \(String(cString: strerror(error)))"
     }
 }
 

@@ -27,4 +27,12 @@ static const ssgi_app unknown_execution_descriptor = {
     .name = "unknown_execution", .sdk_version = "", .compiler = "C", .execution = 7, .handle = handle};
 const ssgi_app *unknown_execution(void) { return &unknown_execution_descriptor; }
 
+/* Says it was built by a Swift compiler that is not the server's: its Swift code would run on
+   the server's Swift runtime, which has no stable ABI on Linux. */
+static const ssgi_app other_swift_descriptor = {
+    .magic = SSGI_MAGIC, .abi_major = SSGI_ABI_MAJOR, .abi_minor = SSGI_ABI_MINOR, .struct_size = sizeof(ssgi_app),
+    .name = "other_swift", .sdk_version = "SSGI-Swift/1.0.0", .compiler = "Swift 5.10",
+    .execution = SSGI_EXECUTION_INLINE, .handle = handle};
+const ssgi_app *other_swift(void) { return &other_swift_descriptor; }
+
 const ssgi_app *returns_null(void) { return NULL; }

@@ -8,6 +8,7 @@ import SSGI
 ///
 /// Routes: `/ok`; `/throw` (throws before starting the response); `/throw-after-start` (writes two
 /// chunks, then throws); `/short` (declares 10 bytes, sends 5); `/bad-status`; `/hop-by-hop`;
+/// `/length-on-204` (a Content-Length on a 204, which start_response refuses);
 /// `/no-start` (returns a body without calling start_response); `/stream?n=N` (N chunks, chunked);
 /// `/bytes?n=N` (N bytes in 64 KiB chunks with back-pressure, for slow readers);
 /// `/no-content-type` and `/no-content-with-body` (legal for the server, caught by `--validate`);
@@ -38,6 +39,9 @@ public func app() -> UnsafeRawPointer {
         case "/hop-by-hop":
             startResponse("200 OK", [("Content-Type", "text/plain"), ("Connection", "close")])
             return ["never sent"]
+        case "/length-on-204":
+            startResponse("204 No Content", [("Content-Length", "0")])
+            return []
         case "/no-start":
             return ["never sent"]
         case "/no-content-type":
@@ -114,7 +118,7 @@ public func app() -> UnsafeRawPointer {
 public func failingStartup() -> UnsafeRawPointer {
     exportApplication(
         name: "failing-startup",
-        startup: {
+        startup: { _ in
             struct StartupFailure: Error, CustomStringConvertible {
                 var description: String { "the database at db.invalid is unreachable" }
             }
@@ -148,7 +152,7 @@ public func blocking() -> UnsafeRawPointer {
 public func fragileStartup() -> UnsafeRawPointer {
     exportApplication(
         name: "fragile-startup",
-        startup: {
+        startup: { _ in
             if let path = getenv("FAULTS_TRAP_AT_STARTUP"), access(path, F_OK) == 0 {
                 fatalError("told to trap at startup by \(String(cString: path))")
             }

@@ -74,7 +74,10 @@ final class ConnectionTestApplication: @unchecked Sendable {
 
 /// A channel with swiftserve's connection pipeline for `ConnectionTestApplication`.
 enum ConnectionTestChannel {
-    static func make(configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> EmbeddedChannel {
+    /// `proxyProtocol` puts the PROXY header's handler first, as on a `proxy:` bind.
+    static func make(
+        proxyProtocol: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws -> EmbeddedChannel {
         ConnectionTestApplication.shared.reset()
         let application = try ApplicationLoader.load(
             linked: { UnsafeRawPointer(ConnectionTestApplication.descriptor) }, named: "app")
@@ -85,7 +88,7 @@ enum ConnectionTestChannel {
             application: application, configuration: configuration,
             logger: Logger(label: "connection-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
         let channel = EmbeddedChannel()
-        try pipeline.configure(channel)
+        try pipeline.configure(channel, proxyProtocol: proxyProtocol)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
         return channel
     }

@@ -194,14 +194,14 @@ struct HTTP1ConnectionHandlerTests {
         #expect(Self.statuses(try channel.exchange("st: a\r\n\r\n")) == [200])
     }
 
-    @Test("a body slower than the minimum rate is answered 408, and the application's read fails")
+    @Test("a body slower than the minimum rate is answered 408, and the application's read fails with BAD_BODY")
     func slowBody() throws {
         let channel = try ConnectionTestChannel.make { $0.minBodyRate = 1000 }
         _ = try channel.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n0123456789")
         #expect(channel.advance(by: .seconds(4)).isEmpty)
         #expect(Self.statuses(channel.advance(by: .seconds(2))) == [408])
         #expect(!channel.isActive)
-        #expect(self.application.events.contains("read failed \(SSGI_E_DISCONNECTED)"))
+        #expect(self.application.events.contains("read failed \(SSGI_E_BAD_BODY)"))
     }
 
     @Test("a client that reads nothing of a response for the send timeout is cut off, and the writes fail")
@@ -239,6 +239,61 @@ struct HTTP1ConnectionHandlerTests {
         #expect(self.application.events.contains("write refused \(SSGI_E_DISCONNECTED)"))
         self.application.release()
         #expect(self.application.events.last == "cleanup \(SSGI_E_DISCONNECTED)")
+    }
+
+    @Test("a client that half-closes mid-body gets a 400 with Connection: close, and the read fails with BAD_BODY")
+    func halfCloseMidBody() throws {
+        let channel = try ConnectionTestChannel.make()
+        _ = try channel.exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n01234")
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        channel.embeddedEventLoop.run()
+        let output = channel.output()
+        #expect(Self.statuses(output) == [400])
+        #expect(output.contains("\r\nConnection: close\r\n"))
+        #expect(self.application.events.contains("read 5"))
+        #expect(self.application.events.contains("read failed \(SSGI_E_BAD_BODY)"))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a client that half-closes after pipelined requests gets every response, then the connection closes")
+    func halfCloseAfterPipelinedRequests() throws {
+        let channel = try ConnectionTestChannel.make()
+        _ = try channel.exchange("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n" + Self.get)
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        channel.embeddedEventLoop.run()
+        #expect(channel.isActive)
+        self.application.release(writing: "done\n")
+        channel.embeddedEventLoop.run()
+        let output = channel.output()
+        #expect(Self.statuses(output) == [200, 200])
+        #expect(output.hasSuffix("hello\n"))
+        #expect(output.contains("done\n"))
+        // The last response is the one after which the server closes, and it says so.
+        #expect(output.components(separatedBy: "Connection: close").count == 2)
+        #expect(!channel.isActive)
+    }
+
+    @Test("a half-close on an idle connection closes it")
+    func halfCloseWhenIdle() throws {
+        let channel = try ConnectionTestChannel.make()
+        _ = try channel.exchange(Self.get)
+        channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        channel.embeddedEventLoop.run()
+        #expect(!channel.isActive)
+    }
+
+    @Test(
+        "a response sent before an unread body the server will not drain says Connection: close, and one it drains does not",
+        arguments: [
+            ("Content-Length: 3145728\r\n\r\nabc", true), ("Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n", true),
+            ("Content-Length: 1000\r\n\r\nabc", false),
+        ])
+    func connectionCloseBeforeUndrainedBody(framing: String, closes: Bool) throws {
+        let channel = try ConnectionTestChannel.make()
+        let output = try channel.exchange("POST /ignore HTTP/1.1\r\nHost: a\r\n" + framing)
+        #expect(Self.statuses(output) == [200])
+        #expect(output.contains("\r\nConnection: close\r\n") == closes)
+        #expect(channel.isActive == !closes)
     }
 
     @Test("an application that fails before its response gets the client a generic 500 and a closed connection")

@@ -109,7 +109,7 @@ where Responder.Context: InitializableFromSource<SSGIRequestContextSource> {
     public func export(name: String = "hummingbird") -> UnsafeRawPointer {
         exportApplication(
             name: name,
-            startup: { try await self.start() },
+            startup: { _ in try await self.start() },
             shutdown: { try await self.stop() },
             { environ, startResponse in try await self.respond(environ, startResponse) }
         )

@@ -123,7 +123,7 @@ public final class VaporAdapter: Sendable {
     public func export(name: String = "vapor") -> UnsafeRawPointer {
         exportApplication(
             name: name,
-            startup: { try await self.start() },
+            startup: { _ in try await self.start() },
             shutdown: { try await self.stop() },
             { environ, startResponse in try await self.respond(environ, startResponse) }
         )

@@ -15,7 +15,7 @@ struct RoutingTests {
         #expect(response.bodyText == "Hello world from Vapor!\n")
         #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
         #expect(response.header("Content-Length") == "24")
-        #expect(response.header("Server") == "swiftserve")
+        #expect(response.header("Server")?.hasPrefix("swiftserve/") == true)
     }
 
     @Test("the application's middleware adds its header to every response")

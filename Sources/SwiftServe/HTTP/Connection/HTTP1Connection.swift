@@ -43,6 +43,8 @@ struct HTTP1Connection {
         /// The client waits for `100 Continue` before it sends the body.
         let expectsContinue: Bool
         var continueSent = false
+        /// The body's length from Content-Length, -1 when chunked (unknown).
+        var bodyLength: Int64 = -1
         /// The body was read to its end (or there was none).
         var bodyEnded: Bool
         /// The body broke a rule, or arrived too slowly: nothing more on the connection is trusted.
@@ -144,14 +146,17 @@ struct HTTP1Connection {
         case ignore
     }
 
-    /// A complete request head arrived at `now`: the request starts.
-    mutating func headReceived(keepAlive: Bool, expectsContinue: Bool, hasBody: Bool, now: NIODeadline) -> HeadAction {
+    /// A complete request head arrived at `now`: the request starts. `bodyLength` is the body's
+    /// Content-Length, or -1 when it is chunked, when `hasBody`.
+    mutating func headReceived(
+        keepAlive: Bool, expectsContinue: Bool, hasBody: Bool, bodyLength: Int64 = -1, now: NIODeadline
+    ) -> HeadAction {
         guard case .idle = self.state else { return .ignore }
         self.quietDeadline = nil
         self.state = .active(
             Request(
                 keepAlive: keepAlive && !self.stopRequested, expectsContinue: expectsContinue && hasBody,
-                bodyEnded: !hasBody))
+                bodyLength: hasBody ? bodyLength : 0, bodyEnded: !hasBody))
         if hasBody, self.configuration.bodyRate.bytesPerSecond > 0 {
             self.bodyTick = now + BodyRateRule.tick
         }
@@ -240,18 +245,24 @@ struct HTTP1Connection {
     /// The application asked for body bytes: whether to send `100 Continue` first (§10.3).
     mutating func bodyWanted() -> Bool {
         guard case .active(var request) = self.state, request.expectsContinue, !request.continueSent,
-            !request.responseCommitted, !request.bodyEnded
+            !request.responseCommitted, !request.bodyEnded, !request.bodyFailed
         else { return false }
         request.continueSent = true
         self.state = .active(request)
         return true
     }
 
-    /// Whether the connection may stay open after the response being written, as decided so far:
-    /// what its head says about the connection.
+    /// Whether the connection may stay open after the response whose head goes out now, so that
+    /// the head says so with `Connection: close` when not (docs/SPEC.md §7.5): what the request's
+    /// head says about the connection, no stop, and a body that is read or will be (§10.4): not
+    /// one the client waits to be asked for with `100 Continue`, nor the rest of a chunked body,
+    /// of unknown size, nor more than `drainLimit` bytes still to come.
     var responseKeepAlive: Bool {
-        guard case .active(let request) = self.state else { return false }
-        return request.keepAlive && !self.stopRequested
+        guard case .active(let request) = self.state, request.keepAlive, !self.stopRequested else { return false }
+        if request.bodyEnded { return true }
+        if request.bodyFailed || (request.expectsContinue && !request.continueSent) { return false }
+        guard request.bodyLength >= 0 else { return false }
+        return request.bodyLength - Int64(request.bodyReceived) <= Int64(self.configuration.drainLimit)
     }
 
     /// A byte of the response went out: `100 Continue` is no longer sent, and a body that breaks

@@ -15,7 +15,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         }
         // Taken out of `self.response` and put back, so that its buffers stay uniquely referenced.
         let wasCommitted = response.isCommitted
-        if !wasCommitted { response.keepAlive = self.machine.responseKeepAlive }
+        if !wasCommitted { response.keepAlive = self.responseKeepAlive }
         let output = response.write(bytes, serverHeaders: &self.serverHeaders, buffers: &self.buffers)
         if !wasCommitted, response.isCommitted {
             self.machine.responseCommitted()
@@ -29,7 +29,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?) {
         guard case .active = self.machine.state, let context = self.context, var response = self.response.take() else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         if !failed, response.head == nil {
@@ -40,7 +40,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             return
         }
         let wasCommitted = response.isCommitted
-        if !wasCommitted { response.keepAlive = self.machine.responseKeepAlive }
+        if !wasCommitted { response.keepAlive = self.responseKeepAlive }
         let (output, complete) = response.finish(serverHeaders: &self.serverHeaders, buffers: &self.buffers)
         if !wasCommitted, let head = output.first { self.server.trace?.response(head) }
         if let (declared, sent) = response.shortfall {
@@ -71,18 +71,20 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
     private func finishFailed(_ response: HTTP1Response, cleanup: CleanupCallback?) {
         guard let context = self.context else { return }
         if !response.isCommitted {
+            self.logger.error(
+                "application failed before the response to \(self.core.requestLine) started: answered 500")
             var buffer = context.channel.allocator.buffer(capacity: 256)
-            ResponseEncoder.writeErrorResponse(
+            let bodyBytes = ResponseEncoder.writeErrorResponse(
                 .internalServerError, toHead: response.isHeadRequest, date: self.serverHeaders.imfFixdate(),
                 serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
             self.server.trace?.response(buffer)
             self.writeLast(HTTP1Response.Output(first: buffer), complete: false, cleanup: cleanup, context: context)
-            self.recordAccess(status: HTTPStatus.internalServerError.code, bytes: 0)
+            self.recordAccess(status: HTTPStatus.internalServerError.code, bytes: bodyBytes)
         } else {
             self.logger.error(
                 "application failed after the response to \(self.core.requestLine) started: closing the connection")
             self.recordAccess(status: response.statusCode, bytes: response.bodyBytesSent)
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
         }
         self.response = nil
         self.perform(self.machine.responseFinished(keepAlive: false, now: context.eventLoop.now))
@@ -98,6 +100,7 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
             // with its writes costs no write at its end.
             self.write(output, promise: nil)
             self.flush()
+            self.core.release(nil, status: Int32(SSGI_OK))
             return
         }
         var output = output
@@ -109,10 +112,11 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         }
         self.write(output, promise: nil)
         let promise = context.eventLoop.makePromise(of: Void.self)
+        let core = self.core!
         promise.futureResult.whenComplete { result in
             switch result {
-            case .success: cleanup(complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
-            case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
+            case .success: core.release(cleanup, status: complete ? Int32(SSGI_OK) : Int32(SSGI_E_DISCONNECTED))
+            case .failure: core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             }
         }
         context.write(self.wrapOutboundOut(last), promise: promise)
@@ -149,13 +153,13 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
         guard let context = self.context, context.channel.isActive else { return }
         self.machine.close()
         var buffer = context.channel.allocator.buffer(capacity: 256)
-        ResponseEncoder.writeErrorResponse(
+        let bodyBytes = ResponseEncoder.writeErrorResponse(
             status, toHead: toHead, date: self.serverHeaders.imfFixdate(),
             serverSoftware: self.server.configuration.serverSoftware, into: &buffer)
         self.server.trace?.response(buffer)
         self.server.accessLog?.record(
             remote: self.connection.remoteAddr, date: self.serverHeaders.commonLog(), requestLine: "-",
-            status: status.code, bytes: 0)
+            status: status.code, bytes: bodyBytes)
         // The call in flight, if any, learns that its response will not go out.
         self.core.disconnected()
         context.write(self.wrapOutboundOut(buffer), promise: nil)

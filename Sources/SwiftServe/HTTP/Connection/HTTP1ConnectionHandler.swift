@@ -50,6 +50,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     @exclusivity(unchecked) var inReadLoop = false
     @exclusivity(unchecked) var needsFlush = false
     @exclusivity(unchecked) private var readHeldBack = false
+    /// The client closed its sending side (a half-close, or the first half of a close): requests
+    /// received in full are answered, and the connection closes after the last one.
+    @exclusivity(unchecked) private var inputClosed = false
     /// The channel is being closed.
     @exclusivity(unchecked) var isClosing = false
     @exclusivity(unchecked) private var timer: Scheduled<Void>?
@@ -86,7 +89,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             now: context.eventLoop.now)
         self.core = CallCore(
             application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
-            bodyLimit: configuration.limits.bodyBuffer, logger: self.logger)
+            bodyLimit: configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests, logger: self.logger)
         self.core.frontEnd = self
         self.armTimer()
     }
@@ -153,6 +156,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         if event is CloseWhenIdle {
             _ = self.machine.requestStop(now: context.eventLoop.now)
             self.armTimer()
+        } else if case ChannelEvent.inputClosed = event {
+            self.inputClosed = true
+            self.processInput()
         } else if let header = event as? ProxyProtocolHeader {
             self.updateConnection(
                 local: header.destination ?? context.channel.localAddress,
@@ -186,6 +192,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             case .needMoreBytes:
                 // A consumed buffer goes back to the channel, which reuses it for its next read.
                 if self.input.readableBytes == 0 { self.input = ByteBuffer() }
+                if self.inputClosed { self.inputEnded() }
                 break reading
             case .head:
                 self.startRequest()
@@ -232,10 +239,17 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             }
         }
         let keepAlive = head.keepAlive && !hasUpgrade && head.method != .connect
+        let bodyLength: Int64
+        switch head.framing {
+        case .none: bodyLength = 0
+        case .chunked: bodyLength = -1
+        case .length(let length): bodyLength = Int64(clamping: length)
+        }
         guard
             self.machine.headReceived(
                 keepAlive: keepAlive, expectsContinue: expectsContinue && head.versionMinor >= 1,
-                hasBody: head.framing != .none, now: self.context!.eventLoop.now) == .startCall
+                hasBody: head.framing != .none, bodyLength: bodyLength, now: self.context!.eventLoop.now)
+                == .startCall
         else { return }
         self.response = HTTP1Response(
             isHeadRequest: head.isHead, clientIsHTTP10: head.versionMinor == 0, keepAlive: keepAlive)
@@ -249,6 +263,30 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
         self.armTimer()
         self.core.start(request, hasBody: head.framing != .none)
+    }
+
+    /// The client sends nothing more, and the parser has read all it sent: a request it started
+    /// and did not complete is refused, and its reads fail with `SSGI_E_BAD_BODY` (§10.1, §14.1);
+    /// at a request's start, the connection closes (once the response in progress is out).
+    private func inputEnded() {
+        switch self.machine.state {
+        case .idle:
+            if self.input.readableBytes > 0 {
+                self.refuse(.closedBeforeComplete)
+            } else {
+                self.close()
+            }
+        case .active:
+            self.refuse(.closedBeforeComplete)
+        case .closing, .closed:
+            break
+        }
+    }
+
+    /// Whether the connection may stay open after the response whose head goes out now: as the
+    /// state machine decides, unless the client sends nothing more (§10.4).
+    var responseKeepAlive: Bool {
+        self.machine.responseKeepAlive && !(self.inputClosed && !self.parser.hasUnreadBytes(in: self.input))
     }
 
     /// The body ended: its trailers are checked, and the request may be complete.
@@ -288,6 +326,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             if let head = self.response?.head { self.core.recycle(head) }
             self.response = nil
             self.buffers.trim()
+            if self.inputClosed, !self.parser.hasUnreadBytes(in: self.input) {
+                // The client sends nothing more.
+                self.close()
+                return
+            }
             if self.parser.hasUnreadBytes(in: self.input) {
                 self.machine.bytesArrived(now: self.context!.eventLoop.now)
                 self.processInputLater()
@@ -374,7 +417,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             self.logger.debug(
                 "request body arrived slower than --min-body-rate \(self.server.configuration.minBodyRate) bytes/s (\(received) bytes in \(waited) s): closing"
             )
-            self.core.bodyEnded(Int32(SSGI_E_DISCONNECTED))
+            // One fault, one status: a body that broke the rate is a bad body, whenever it is read.
+            self.core.bodyEnded(Int32(SSGI_E_BAD_BODY))
             if respond {
                 self.sendError(.requestTimeout, toHead: self.response?.isHeadRequest ?? false)
             } else {

@@ -1,3 +1,5 @@
+import SSGI
+
 /// What a request must say for the server to frame and route it unambiguously, beyond what the
 /// parser checks: a request that breaks a rule is answered by the server, never seen by the
 /// application, and its connection is closed (docs/SPEC.md §14.1).
@@ -50,15 +52,61 @@ enum RequestHeadRules {
         if hostCount > 1 { return .severalHosts }
         if hostCount == 0, !request.isHTTP10 { return .missingHost }
         if let host, !Self.isHost(host) { return .invalidHost }
-        // RFC 9112 §3.2.4: the asterisk form is only for a server-wide OPTIONS.
-        if request.target.count == 1, request.target.first == UInt8(ascii: "*"),
-            !request.method.elementsEqual("OPTIONS".utf8)
-        {
-            return .asteriskTargetWithoutOptions
-        }
+        if let refusal = Self.refusal(ofTarget: request.target, method: request.method) { return refusal }
         // RFC 9112 §3.2: a fragment belongs to the client; in a request target it is a mistake or a trick.
         if request.target.contains(UInt8(ascii: "#")) { return .fragmentInTarget }
         return nil
+    }
+
+    /// The refusal for a request target in none of the forms RFC 9112 §3.2 allows for its method,
+    /// or nil. The parser lets through any target that starts with `/` or `*`, or with a scheme and
+    /// `://`; what follows is checked here: origin-form (`/path?query`) for any method but
+    /// CONNECT; absolute-form with an `http` or `https` scheme and a `host[:port]` authority
+    /// (§3.2.2, RFC 9110 §4.2); authority-form `host:port` for CONNECT, and for CONNECT only
+    /// (§3.2.3); asterisk-form, a lone `*`, for OPTIONS only (§3.2.4).
+    static func refusal<Target: BidirectionalCollection<UInt8>, Method: Collection<UInt8>>(
+        ofTarget target: Target, method: Method
+    ) -> RequestRefusal? {
+        let first = target.first
+        // The origin form, the common case, needs no more than its first byte.
+        if first == UInt8(ascii: "/"), !Self.isMethod(method, "CONNECT") { return nil }
+        if Self.isMethod(method, "CONNECT") {
+            return Self.isAuthorityForm(target) ? nil : .malformedConnectTarget
+        }
+        if first == UInt8(ascii: "*") {
+            guard target.count == 1 else { return .malformedAsteriskTarget }
+            return Self.isMethod(method, "OPTIONS") ? nil : .asteriskTargetWithoutOptions
+        }
+        return Self.isAbsoluteForm(target) ? nil : .malformedAbsoluteTarget
+    }
+
+    /// Whether `method` is `name`, byte for byte (methods are case-sensitive, RFC 9110 §9.1).
+    private static func isMethod<Method: Collection<UInt8>>(_ method: Method, _ name: StaticString) -> Bool {
+        let bytes = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return method.elementsEqual(bytes)
+    }
+
+    /// `http://` or `https://` (any case), then a `host[:port]` authority with a host, then nothing
+    /// or the path and query: `http://example.com`, `HTTPS://[::1]:8443/p?q`. No userinfo (RFC
+    /// 9110 §4.2.4), no empty host (§4.2.1).
+    static func isAbsoluteForm<Target: Collection<UInt8>>(_ target: Target) -> Bool {
+        guard let colon = target.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        let scheme = target[..<colon]
+        guard ASCII.equalsIgnoringCase(scheme, "http") || ASCII.equalsIgnoringCase(scheme, "https"),
+            target[colon...].starts(with: "://".utf8)
+        else { return false }
+        let rest = target[target.index(colon, offsetBy: 3)...]
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+        guard let first = authority.first, first != UInt8(ascii: ":") else { return false }
+        return Self.isHost(authority)
+    }
+
+    /// RFC 9112 §3.2.3 `authority-form = uri-host ":" port`, both present.
+    static func isAuthorityForm<Target: BidirectionalCollection<UInt8>>(_ target: Target) -> Bool {
+        guard Self.isHost(target), let colon = target.lastIndex(of: UInt8(ascii: ":")) else { return false }
+        let port = target[target.index(after: colon)...]
+        return colon != target.startIndex && !port.isEmpty
+            && port.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// The refusal for the trailer fields of a chunked body, named `fields`, or nil when they are
@@ -238,6 +286,12 @@ extension RequestRefusal {
     static let invalidHost = RequestRefusal(.badRequest, "a Host that is not host[:port]")
     static let asteriskTargetWithoutOptions = RequestRefusal(
         .badRequest, "the request target * on a method other than OPTIONS")
+    static let malformedAsteriskTarget = RequestRefusal(
+        .badRequest, "a request target that starts with * but is not the lone * of the asterisk form")
+    static let malformedAbsoluteTarget = RequestRefusal(
+        .badRequest, "an absolute-form request target that is not http or https with a host[:port] authority")
+    static let malformedConnectTarget = RequestRefusal(
+        .badRequest, "a CONNECT whose request target is not host:port (the authority form)")
     static let fragmentInTarget = RequestRefusal(.badRequest, "a request target with a fragment (#)")
     static let framingFieldInTrailers = RequestRefusal(
         .badRequest, "a trailer field that is Content-Length, Transfer-Encoding or Host")

@@ -14,6 +14,10 @@ public struct RequestLimits: Sendable, Hashable {
     /// Request body bytes held for the application before the server stops reading the socket.
     public var bodyBuffer = 64 * 1024
 
+    /// The most body bytes one read delivers when the application leaves the size to the server
+    /// (`max_length` 0, docs/SPEC.md §10.1), so that it can size its buffer.
+    static let readLength = 64 * 1024
+
     public init() {}
 
     /// The status to refuse `head` with, or nil when it is within the limits.

@@ -23,5 +23,9 @@ struct RequestRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The client closed its sending side in the middle of a request: what it sent is incomplete.
+    static let closedBeforeComplete = RequestRefusal(
+        .badRequest, "the client closed its side of the connection before the request was complete")
+
     var description: String { "\(self.status.code) \(self.status.reasonPhrase): \(self.rule)" }
 }

@@ -87,11 +87,13 @@ enum ResponseEncoder {
 
     /// A complete response the server answers by itself (400, 408, 414, 431, 500): a short text
     /// body that reveals nothing about the application, and Connection: close. The answer to a
-    /// HEAD request has the same head and no body.
+    /// HEAD request has the same head and no body. Returns the number of body bytes written, for
+    /// the access log.
+    @discardableResult
     static func writeErrorResponse(
         _ status: HTTPStatus, toHead: Bool = false, date: [UInt8], serverSoftware: String,
         into buffer: inout ByteBuffer
-    ) {
+    ) -> Int {
         let body = "\(status.reasonPhrase)\n"
         buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
         buffer.writeStaticString("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ")
@@ -101,9 +103,8 @@ enum ResponseEncoder {
         buffer.writeStaticString("\r\nServer: ")
         buffer.writeString(serverSoftware)
         buffer.writeStaticString("\r\nConnection: close\r\n\r\n")
-        if !toHead {
-            buffer.writeString(body)
-        }
+        guard !toHead else { return 0 }
+        return buffer.writeString(body)
     }
 }
 

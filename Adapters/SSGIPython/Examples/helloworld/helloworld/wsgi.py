@@ -1,0 +1,8 @@
+"""The WSGI callable of the helloworld project, as `django-admin startproject` writes it."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helloworld.settings")
+
+application = get_wsgi_application()
