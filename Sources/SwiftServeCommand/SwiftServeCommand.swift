@@ -190,22 +190,32 @@ struct SwiftServeCommand: ParsableCommand {
             valueName: "seconds"))
     var gracefulTimeout = 30
 
-    @Option(help: "PEM certificate (then its chain): every TCP bind serves HTTPS, TLS 1.2 or 1.3. Needs --keyfile.")
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate (then its chain): every TCP bind serves HTTPS, TLS 1.2 or 1.3. Needs --keyfile.",
+            valueName: "file"))
     var certfile: String?
 
-    @Option(help: "PEM private key of --certfile's certificate.")
+    @Option(help: ArgumentHelp("PEM private key of --certfile's certificate.", valueName: "file"))
     var keyfile: String?
 
-    @Option(help: "PEM file of the authorities client certificates are verified against.")
+    @Option(
+        help: ArgumentHelp("PEM file of the authorities client certificates are verified against.", valueName: "file"))
     var caCerts: String?
 
-    @Option(help: "Client certificates: none, optional (verified when given) or required. Needs --ca-certs.")
+    @Option(
+        help: ArgumentHelp(
+            "Client certificates: none, optional (verified when given) or required. Needs --ca-certs.",
+            valueName: "requirement"))
     var certReqs = "none"
 
-    @Option(help: "HTTP versions served: auto (HTTP/2 by ALPN on TLS, or h2c prior knowledge; else HTTP/1.1), 1 or 2.")
+    @Option(
+        help: ArgumentHelp(
+            "HTTP versions served: auto (HTTP/2 by ALPN on TLS, or h2c prior knowledge; else HTTP/1.1), 1 or 2.",
+            valueName: "version"))
     var http = "auto"
 
-    @Option(help: "Most streams one HTTP/2 connection may have open at once.")
+    @Option(help: ArgumentHelp("Most streams one HTTP/2 connection may have open at once.", valueName: "count"))
     var http2MaxStreams = 100
 
     /// Parses the command line and runs. A command line the parser cannot read is refused like

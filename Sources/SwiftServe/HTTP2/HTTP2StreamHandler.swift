@@ -61,7 +61,8 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.context = context
         self.core = CallCore(
             application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
-            bodyLimit: self.server.configuration.limits.bodyBuffer, logger: self.server.logger)
+            bodyLimit: self.server.configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests,
+            logger: self.server.logger)
         self.core.frontEnd = self
     }
 
