@@ -39,7 +39,7 @@ struct HTTP2Tests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"),
-            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: certificates.serverArguments)
         defer { server.stop() }
         let result = try Self.curl([
             "--http2", "-w", "\n%{http_version}", "-H", "X-Test: one", "https://127.0.0.1:\(server.port)/h2/path?q=1",
@@ -68,7 +68,7 @@ struct HTTP2Tests {
     func versions() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let tls = ["--certfile", certificates.certificate, "--keyfile", certificates.key]
+        let tls = certificates.serverArguments
         let one = try ServerProcess(application: BuildProducts.plugin("barebones"), arguments: tls + ["--http", "1"])
         defer { one.stop() }
         let version = try Self.curl([
@@ -132,7 +132,7 @@ struct HTTP2Tests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("echo"),
-            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: certificates.serverArguments)
         defer { server.stop() }
         let size = 8 << 20
         let result = try Self.h2(server.port, "upload", size, tls: true)
@@ -286,7 +286,7 @@ struct HTTP2LimitTests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("barebones"),
-            arguments: ["--header-timeout", "1", "--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: ["--header-timeout", "1"] + certificates.serverArguments)
         defer { server.stop() }
         // No TLS handshake at all: the server closes the connection (read returns 0, no timeout here).
         let result = try CommandResult.run(

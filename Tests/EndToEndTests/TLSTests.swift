@@ -23,7 +23,7 @@ struct TLSTests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"),
-            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: certificates.serverArguments)
         defer { server.stop() }
         #expect(server.log.contains("listening on https://127.0.0.1:"))
         let url = "https://127.0.0.1:\(server.port)/tls?x=1"
@@ -54,7 +54,7 @@ struct TLSTests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("barebones"),
-            arguments: ["--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: certificates.serverArguments)
         defer { server.stop() }
         let result = try CommandResult.curl([
             "-sS", "--cacert", certificates.certificate, "-o", "/dev/null", "-w", "%{http_code}",
@@ -126,10 +126,7 @@ struct TLSTests {
         let socket = certificates.path("s.sock")
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"),
-            arguments: [
-                "--certfile", certificates.certificate, "--keyfile", certificates.key, "--bind", "127.0.0.1:0",
-                "--bind", "unix:\(socket)",
-            ])
+            arguments: certificates.serverArguments + ["--bind", "127.0.0.1:0", "--bind", "unix:\(socket)"])
         defer { server.stop() }
         let environ = try Self.environ(CommandResult.curl(["-sS", "--unix-socket", socket, "http://localhost/"]))
         #expect(environ["ssgi.url_scheme"] == "http")
@@ -139,9 +136,7 @@ struct TLSTests {
     func clientCertificates() throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let tls = [
-            "--certfile", certificates.certificate, "--keyfile", certificates.key, "--ca-certs", certificates.authority,
-        ]
+        let tls = certificates.serverArguments + ["--ca-certs", certificates.authority]
         let client = ["--cert", certificates.clientCertificate, "--key", certificates.clientKey]
         let required = try ServerProcess(
             application: BuildProducts.plugin("barebones"), arguments: tls + ["--cert-reqs", "required"])
@@ -167,7 +162,7 @@ struct TLSTests {
         defer { certificates.remove() }
         let server = try ServerProcess(
             application: BuildProducts.plugin("faults"),
-            arguments: ["--workers", "2", "--certfile", certificates.certificate, "--keyfile", certificates.key])
+            arguments: ["--workers", "2"] + certificates.serverArguments)
         defer { server.stop() }
         let old = try #require(server.waitForReadyWorkers(count: 2))
         let progress = certificates.path("progress")

@@ -12,6 +12,8 @@ public struct TestCertificates: Sendable {
     public var authority: String { self.path("ca.crt") }
     public var clientCertificate: String { self.path("client.crt") }
     public var clientKey: String { self.path("client.key") }
+    /// `--certfile` and `--keyfile` for the server's certificate and key.
+    public var serverArguments: [String] { ["--certfile", self.certificate, "--keyfile", self.key] }
 
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
