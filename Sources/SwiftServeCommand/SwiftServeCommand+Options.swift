@@ -87,6 +87,15 @@ extension SwiftServeCommand {
             }
             configuration.unixSocketUmask = mask
         }
+        guard let versions = HTTPVersions(rawValue: self.http) else {
+            throw UsageError(message: "--http must be auto, 1 or 2, not '\(self.http)'")
+        }
+        configuration.httpVersions = versions
+        guard self.http2MaxStreams >= 1 else {
+            throw UsageError(message: "--http2-max-streams must be at least 1, not \(self.http2MaxStreams)")
+        }
+        configuration.http2MaxConcurrentStreams = self.http2MaxStreams
+        configuration.tls = try self.makeTLSOptions(httpVersions: versions)
         configuration.accessLog = self.accessLog
         guard let format = AccessLogFormat(rawValue: self.accessLogFormat) else {
             throw UsageError(
@@ -104,6 +113,28 @@ extension SwiftServeCommand {
         configuration.debugHTTP = self.debugHTTP
         configuration.validate = self.validate
         return configuration
+    }
+
+    /// The TLS options, their files read and checked now, so that a fault is reported at start-up.
+    func makeTLSOptions(httpVersions: HTTPVersions) throws -> TLSOptions? {
+        guard let requirement = TLSOptions.ClientCertificates(rawValue: self.certReqs) else {
+            throw UsageError(message: "--cert-reqs must be none, optional or required, not '\(self.certReqs)'")
+        }
+        switch (self.certfile, self.keyfile) {
+        case (nil, nil):
+            if self.caCerts != nil || requirement != .none {
+                throw UsageError(message: "--ca-certs and --cert-reqs need --certfile and --keyfile")
+            }
+            return nil
+        case (.some, nil): throw UsageError(message: "--certfile needs --keyfile: the certificate's private key")
+        case (nil, .some): throw UsageError(message: "--keyfile needs --certfile: the certificate it belongs to")
+        case (.some(let certificate), .some(let key)):
+            let options = TLSOptions(
+                certificateFile: certificate, keyFile: key, caCertificatesFile: self.caCerts,
+                clientCertificates: requirement)
+            try options.check(httpVersions: httpVersions)
+            return options
+        }
     }
 
     func makeArbiterConfiguration() throws -> ArbiterConfiguration {

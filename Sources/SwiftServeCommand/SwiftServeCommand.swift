@@ -200,6 +200,34 @@ struct SwiftServeCommand: ParsableCommand {
             valueName: "seconds"))
     var gracefulTimeout = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "PEM certificate (then its chain): every TCP bind serves HTTPS, TLS 1.2 or 1.3. Needs --keyfile.",
+            valueName: "file"))
+    var certfile: String?
+
+    @Option(help: ArgumentHelp("PEM private key of --certfile's certificate.", valueName: "file"))
+    var keyfile: String?
+
+    @Option(
+        help: ArgumentHelp("PEM file of the authorities client certificates are verified against.", valueName: "file"))
+    var caCerts: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Client certificates: none, optional (verified when given) or required. Needs --ca-certs.",
+            valueName: "requirement"))
+    var certReqs = "none"
+
+    @Option(
+        help: ArgumentHelp(
+            "HTTP versions served: auto (HTTP/2 by ALPN on TLS, or h2c prior knowledge; else HTTP/1.1), 1 or 2.",
+            valueName: "version"))
+    var http = "auto"
+
+    @Option(help: ArgumentHelp("Most streams one HTTP/2 connection may have open at once.", valueName: "count"))
+    var http2MaxStreams = 100
+
     /// Parses the command line and runs. A command line the parser cannot read is refused like
     /// any other that cannot be used: one line on standard error, exit status 2 (as argparse, and
     /// so Gunicorn, does); `--help` and `--version` print and exit 0.
@@ -246,6 +274,7 @@ struct SwiftServeCommand: ParsableCommand {
             case let error as UsageError: Self.fail(error.message, exitCode: 2)
             case let error as LaunchError: Self.fail(error.description, exitCode: 2)
             case let error as ArbiterError: Self.fail(error.message, exitCode: error.exitCode)
+            case let error as TLSSetupError: Self.fail(error.description, exitCode: 2)
             default: Self.fail("\(error)", exitCode: 1)
             }
         }

@@ -193,7 +193,7 @@ struct ValidatorTests {
         arguments: [
             Environ(requestMethod: "GE T"), Environ(scriptName: "app/"), Environ(pathInfo: "no-slash"),
             Environ(scriptName: "", pathInfo: ""), Environ(serverName: ""), Environ(serverPort: "eighty"),
-            Environ(serverProtocol: "HTTP/2"), Environ(contentLength: "-1"), Environ(urlScheme: "ftp"),
+            Environ(serverProtocol: "HTTP/3"), Environ(contentLength: "-1"), Environ(urlScheme: "ftp"),
             Environ(headers: [("Content_Length", "5")]),
         ])
     func environ(environ: Environ) async {

@@ -45,7 +45,7 @@ public final class ServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = self.output.text
-            if let range = text.range(of: #"listening on http://[^\s]*:(\d+)"#, options: .regularExpression) {
+            if let range = text.range(of: #"listening on https?://[^\s]*:(\d+)"#, options: .regularExpression) {
                 let match = String(text[range])
                 self.port = Int(match.split(separator: ":").last!)!
                 return

@@ -74,8 +74,8 @@ public enum Validator {
         try require(
             environ.serverPort.allSatisfy(\.isASCIIDigit), "SERVER_PORT '\(environ.serverPort)' is not a number")
         try require(
-            ["HTTP/1.0", "HTTP/1.1"].contains(environ.serverProtocol),
-            "SERVER_PROTOCOL '\(environ.serverProtocol)' is not HTTP/1.0 or HTTP/1.1")
+            ["HTTP/1.0", "HTTP/1.1", "HTTP/2"].contains(environ.serverProtocol),
+            "SERVER_PROTOCOL '\(environ.serverProtocol)' is not HTTP/1.0, HTTP/1.1 or HTTP/2")
         try require(
             environ.contentLengthValue.allSatisfy(\.isASCIIDigit),
             "CONTENT_LENGTH '\(environ.contentLengthValue)' is not a number")

@@ -12,6 +12,8 @@ protocol RequestDescription {
     var target: Bytes { get }
     /// Whether the request is HTTP/1.0 (else HTTP/1.1, or a later version that reads as it).
     var isHTTP10: Bool { get }
+    /// Whether the request came on an HTTP/2 stream.
+    var isHTTP2: Bool { get }
     /// The body's length: -1 when it is chunked (unknown), 0 without a body.
     var bodyLength: Int64 { get }
     var fieldCount: Int { get }
@@ -20,6 +22,10 @@ protocol RequestDescription {
     func value(at index: Int) -> Bytes
     /// What the server makes of the field's name.
     func kind(at index: Int) -> FieldName
+}
+
+extension RequestDescription {
+    var isHTTP2: Bool { false }
 }
 
 extension RequestHead.Parts: RequestDescription {

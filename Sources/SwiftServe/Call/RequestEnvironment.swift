@@ -142,7 +142,8 @@ enum RequestEnvironment {
                 content_length: contentLength,
                 server_name: serverName,
                 server_port: serverPort,
-                server_protocol: writer.appendBytes((request.isHTTP10 ? "HTTP/1.0" : "HTTP/1.1").utf8),
+                server_protocol: writer.appendBytes(
+                    (request.isHTTP2 ? "HTTP/2" : request.isHTTP10 ? "HTTP/1.0" : "HTTP/1.1").utf8),
                 remote_addr: writer.appendBytes(remoteAddr.utf8),
                 remote_port: writer.appendBytes(remotePort.utf8),
                 url_scheme: writer.appendBytes(urlScheme.utf8),

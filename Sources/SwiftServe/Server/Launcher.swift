@@ -42,7 +42,9 @@ public enum Launcher {
             try pidFile?.create()
         }
         let configuration = options.configuration
-        let sockets = try activated ?? ListenSocket.bindAll(configuration)
+        let sockets = try (activated ?? ListenSocket.bindAll(configuration)).map {
+            $0.servingTLS(configuration.tls != nil)
+        }
         if let privileges = configuration.privileges {
             // The socket files go to the user and group, so that a proxy in the group can connect.
             for path in sockets.compactMap(\.createdPath) {

@@ -122,7 +122,11 @@ public final class Server: Sendable {
         }
         defer { reopen.cancel() }
 
-        let pipeline = ConnectionPipeline(server: context)
+        // Read here, in every process that serves: a worker started by SIGHUP reads the files afresh.
+        let tls = try self.configuration.tls.map { options throws(TLSSetupError) in
+            try ServerTLS.makeContext(options, protocols: ServerTLS.protocols(for: self.configuration.httpVersions))
+        }
+        let pipeline = ConnectionPipeline(server: context, tls: tls)
         let plain = self.connectionBootstrap(group: group, pipeline: pipeline, proxyProtocol: false, registry: registry)
         let proxied = self.connectionBootstrap(
             group: group, pipeline: pipeline, proxyProtocol: true, registry: registry)
@@ -132,7 +136,7 @@ public final class Server: Sendable {
         acceptor.start()
         if worker == nil {
             for socket in sockets {
-                self.logger.notice("listening on \(socket.summary)")
+                self.logger.notice("listening on \(socket.servingTLS(tls != nil).summary)")
             }
         }
         worker?.serverStarted(group: group, stop: stop)

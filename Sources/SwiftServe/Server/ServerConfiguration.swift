@@ -50,6 +50,15 @@ public struct ServerConfiguration: Sendable {
     public var debugHTTP = false
     /// Check every request and response against the specification with the SDK's validator.
     public var validate = false
+    /// With certificate and key files: every TCP bind serves HTTPS (`--certfile`, `--keyfile`).
+    public var tls: TLSOptions?
+    /// The HTTP versions served (`--http`).
+    public var httpVersions = HTTPVersions.auto
+    /// Most streams one HTTP/2 connection may have open at once (`--http2-max-streams`).
+    public var http2MaxConcurrentStreams = 100
+    /// The largest HTTP/2 header list (RFC 9113 §6.5.2, names and values plus 32 bytes a field)
+    /// a client may send; over it, the connection is closed.
+    public var http2MaxHeaderListSize = 65536
     /// The `Server` header and `server_software` string: the server's name and version.
     public var serverSoftware = "swiftserve/\(SwiftServeVersion.current)"
 

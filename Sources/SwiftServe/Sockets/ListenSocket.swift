@@ -21,8 +21,22 @@ public struct ListenSocket: Sendable {
     /// Whether every connection starts with a PROXY protocol header (`--bind proxy:...`).
     public private(set) var expectsProxyProtocol = false
 
-    /// Where it listens and how, for the logs: `http://127.0.0.1:9000 (PROXY protocol)`.
-    public var summary: String { self.address + (self.expectsProxyProtocol ? " (PROXY protocol)" : "") }
+    /// Whether its connections are served over TLS (`--certfile`; TCP sockets only).
+    public private(set) var servesTLS = false
+
+    /// Where it listens and how, for the logs: `http://127.0.0.1:9000 (PROXY protocol)`, or
+    /// `https://...` over TLS.
+    public var summary: String {
+        let address = self.servesTLS ? "https://" + self.address.dropFirst("http://".count) : self.address
+        return address + (self.expectsProxyProtocol ? " (PROXY protocol)" : "")
+    }
+
+    /// The same socket, marked as serving TLS when it is a TCP socket and `tls` is set.
+    public func servingTLS(_ tls: Bool) -> ListenSocket {
+        var socket = self
+        socket.servesTLS = tls && self.address.hasPrefix("http://")
+        return socket
+    }
 
     /// The queue of connections not yet accepted, as long as Gunicorn's default.
     public static let backlog: CInt = 2048
@@ -89,7 +103,7 @@ public struct ListenSocket: Sendable {
             sockets.forEach { $0.close() }
             throw error
         }
-        return sockets
+        return sockets.map { $0.servingTLS(configuration.tls != nil) }
     }
 
     /// The same socket, for connections that start with a PROXY protocol header: how a worker

@@ -26,9 +26,13 @@ extension Request {
         )
     }
 
-    /// `HTTP/1.0` or `HTTP/1.1`; anything else is taken as 1.1, the server's version.
+    /// `HTTP/1.0`, `HTTP/1.1` or `HTTP/2`; anything else is taken as 1.1.
     private static func version(_ serverProtocol: String) -> HTTPVersion {
-        serverProtocol == "HTTP/1.0" ? .http1_0 : .http1_1
+        switch serverProtocol {
+        case "HTTP/1.0": .http1_0
+        case "HTTP/2": HTTPVersion(major: 2, minor: 0)
+        default: .http1_1
+        }
     }
 
     /// REMOTE_ADDR and REMOTE_PORT as a socket address; nil on a unix socket (both empty).

@@ -1,17 +1,24 @@
 import Logging
 import NIOCore
+import NIOHTTP2
+import NIOSSL
+import NIOTLS
 
-/// The handlers that serve an SSGI application over HTTP/1.1 on one connection, in the order bytes
-/// meet them: the PROXY protocol header (on `proxy:` binds), and the connection handler, which
-/// parses requests, runs them and writes their responses.
+/// The handlers that serve an SSGI application on one connection, in the order bytes meet them:
+/// the PROXY protocol header (on `proxy:` binds), TLS (on TCP binds, with `--certfile`), then
+/// either the HTTP/1.1 connection handler or HTTP/2, one stream handler per request, as ALPN or
+/// the first bytes (the h2c preface) choose.
 ///
 /// `Server` puts them on every connection it accepts; a test or a fuzzer puts them on a channel
 /// of its own, such as an `EmbeddedChannel`, and so drives exactly the server's request path.
 public struct ConnectionPipeline: Sendable {
     let server: ServerContext
+    /// The TLS context of this process, when TCP binds serve HTTPS.
+    let tls: NIOSSLContext?
 
-    init(server: ServerContext) {
+    init(server: ServerContext, tls: NIOSSLContext? = nil) {
         self.server = server
+        self.tls = tls
     }
 
     /// A pipeline for `application` with `configuration`, without an access log.
@@ -21,15 +28,107 @@ public struct ConnectionPipeline: Sendable {
             requestFlags: ServerContext.requestFlags(
                 application: application, configuration: configuration, asWorker: false),
             accessLog: nil, logger: logger)
+        self.tls = nil
     }
 
     /// Adds the handlers to `channel`; call it on the channel's event loop, before it is active.
     public func configure(_ channel: any Channel, proxyProtocol: Bool = false) throws {
         let pipeline = channel.pipeline.syncOperations
+        let trusted = self.server.configuration.forwardedAllowIPs
         if proxyProtocol {
-            try pipeline.addHandler(
-                ProxyProtocolHandler(trusting: self.server.configuration.forwardedAllowIPs, logger: self.server.logger))
+            try pipeline.addHandler(ProxyProtocolHandler(trusting: trusted, logger: self.server.logger))
         }
-        try pipeline.addHandler(HTTP1ConnectionHandler(server: self.server))
+        var tls = self.tls
+        if case .unixDomainSocket = channel.localAddress { tls = nil }
+        let versions = self.server.configuration.httpVersions
+        if tls == nil, versions == .http1 {
+            try pipeline.addHandler(HTTP1ConnectionHandler(server: self.server))
+            return
+        }
+        let urlScheme = tls == nil ? "http" : "https"
+        let shared = HTTP2ConnectionState(
+            connection: ConnectionInfo(
+                local: channel.localAddress, remote: channel.remoteAddress, urlScheme: urlScheme, trusting: trusted),
+            serverSoftware: self.server.configuration.serverSoftware)
+        let events = HTTP2EventHandler(
+            shared: shared, trusting: trusted, timeout: self.server.configuration.headerTimeout)
+        try pipeline.addHandler(events)
+        let server = self.server
+        let configureProtocol: (Bool, any Channel) throws -> Void = { http2, channel in
+            let pipeline = channel.pipeline.syncOperations
+            if http2 {
+                events.protocolChosen()
+                try Self.configureHTTP2(channel, server: server, shared: shared)
+            } else {
+                try pipeline.addHandler(HTTP1ConnectionHandler(server: server, urlScheme: urlScheme))
+                events.replayForHTTP1()
+                pipeline.removeHandler(events, promise: nil)
+            }
+        }
+        guard let tls else {
+            if versions == .http2 {
+                try configureProtocol(true, channel)
+            } else {
+                try pipeline.addHandler(HTTP2PrefaceDetector(configure: configureProtocol))
+            }
+            return
+        }
+        try pipeline.addHandler(NIOSSLServerHandler(context: tls))
+        let logger = self.server.logger
+        try pipeline.addHandler(
+            ApplicationProtocolNegotiationHandler { result, channel in
+                channel.eventLoop.makeCompletedFuture {
+                    switch result {
+                    case .negotiated("h2"): try configureProtocol(true, channel)
+                    case .negotiated: try configureProtocol(false, channel)
+                    case .fallback:
+                        if versions == .http2 { logger.debug("TLS client offered no ALPN protocol: serving HTTP/2") }
+                        try configureProtocol(versions == .http2, channel)
+                    }
+                }
+            })
+    }
+
+    /// The request body bytes a client may send on one HTTP/2 stream, and on one connection,
+    /// before the server reads them: what flow control lets a connection buffer at most, beside
+    /// what the calls hold (`RequestLimits.bodyBuffer` each).
+    static let http2StreamWindow = 256 * 1024
+    static let http2ConnectionWindow = 1024 * 1024
+
+    /// Adds HTTP/2 to `channel`: the frame handler with the server's limits, the connection's
+    /// lifecycle (idle timeout, GOAWAY on a graceful stop), and a `HTTP2StreamHandler` on each stream.
+    private static func configureHTTP2(_ channel: any Channel, server: ServerContext, shared: HTTP2ConnectionState)
+        throws
+    {
+        let configuration = server.configuration
+        var connection = NIOHTTP2Handler.ConnectionConfiguration()
+        connection.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: configuration.http2MaxConcurrentStreams),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.http2MaxHeaderListSize),
+            HTTP2Setting(parameter: .initialWindowSize, value: Self.http2StreamWindow),
+        ]
+        connection.targetWindowSize = Self.http2ConnectionWindow
+        var stream = NIOHTTP2Handler.StreamConfiguration()
+        stream.targetWindowSize = Self.http2StreamWindow
+        let management = NIOHTTP2ServerConnectionManagementHandler(
+            eventLoop: channel.eventLoop,
+            configuration: .init(
+                maxIdleTime: configuration.keepAliveTimeout, maxAge: nil, maxGraceTime: configuration.gracefulTimeout,
+                keepalive: nil))
+        let pipeline = channel.pipeline.syncOperations
+        _ = try pipeline.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: connection, streamConfiguration: stream,
+            streamDelegate: management.http2StreamDelegate
+        ) { stream in
+            stream.eventLoop.makeCompletedFuture {
+                try stream.pipeline.syncOperations.addHandler(HTTP2StreamHandler(server: server, shared: shared))
+            }
+        }
+        try pipeline.addHandler(management)
+        // Added once the protocol is known, the connection is active already: its idle timer
+        // starts now rather than with the stream that would end the first idle spell.
+        if channel.isActive {
+            management.channelActive(context: try pipeline.context(handler: management))
+        }
     }
 }

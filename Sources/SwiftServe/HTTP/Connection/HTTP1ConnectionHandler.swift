@@ -29,6 +29,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     struct CloseWhenIdle: Sendable {}
 
     let server: ServerContext
+    /// `ssgi.url_scheme` of the connection: `https` behind TLS.
+    let urlScheme: String
     // The state below is touched only on the event loop, by methods that never keep an access
     // open across a call out of the handler (they copy what they mutate, and write it back), so
     // it goes without the dynamic exclusivity checks, which cost a tenth of a request.
@@ -67,8 +69,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Whether the call's log lines carry a request id now.
     @exclusivity(unchecked) var tagsRequestId = false
 
-    init(server: ServerContext) {
+    init(server: ServerContext, urlScheme: String = "http") {
         self.server = server
+        self.urlScheme = urlScheme
         self.logger = server.logger
         self.serverHeaders = ServerHeaders(serverSoftware: server.configuration.serverSoftware)
         self.parser = RequestParser(limits: server.configuration.limits)
@@ -184,7 +187,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func updateConnection(local: SocketAddress?, remote: SocketAddress?) {
         self.connection = ConnectionInfo(
-            local: local, remote: remote, trusting: self.server.configuration.forwardedAllowIPs)
+            local: local, remote: remote, urlScheme: self.urlScheme, trusting: self.server.configuration.forwardedAllowIPs)
         self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
         self.core?.logger = self.logger
     }

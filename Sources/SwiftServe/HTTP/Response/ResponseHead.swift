@@ -92,7 +92,8 @@ struct ResponseHead {
         literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    private static func decimal<Bytes: Collection<UInt8>>(_ value: Bytes) -> Int? {
+    /// `1*DIGIT`, at most 18 digits: a Content-Length value.
+    static func decimal<Bytes: Collection<UInt8>>(_ value: Bytes) -> Int? {
         guard !value.isEmpty, value.count <= 18 else { return nil }
         var number = 0
         for byte in value {

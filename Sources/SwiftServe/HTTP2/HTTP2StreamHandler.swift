@@ -1,0 +1,424 @@
+import CSSGI
+import Logging
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import SSGI
+
+/// Serves one HTTP/2 stream as one SSGI call: the handler of the stream's child channel, playing
+/// the part `HTTP1ConnectionHandler` plays for a connection (docs/CONNECTION.md).
+///
+/// HEADERS become the request (`HTTP2Request`), DATA the body, END_STREAM its end, RST_STREAM a
+/// client that went away. Back-pressure is the stream's flow control both ways: while the
+/// application holds as much body as it may, the handler holds back `read()`, so the stream's
+/// window is not reopened; the application's writes wait while the stream cannot take more.
+final class HTTP2StreamHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private enum State {
+        /// Waiting for the request's HEADERS.
+        case idle
+        /// The call runs.
+        case calling
+        /// The response went out, or the stream was reset.
+        case done
+    }
+
+    private let server: ServerContext
+    private let shared: HTTP2ConnectionState
+    private var context: ChannelHandlerContext?
+    private var core: CallCore!
+    private var state = State.idle
+    private var isHeadRequest = false
+    private var requestBodyEnded = false
+    /// The response head given and not sent yet.
+    private var head: ResponseHead?
+    private var headSent = false
+    /// END_STREAM went out.
+    private var endSent = false
+    /// The first body chunk, held back so that a one-write body leaves with END_STREAM.
+    private var heldChunk: ByteBuffer?
+    private var bodyBytesSent = 0
+    private var statusCode = 0
+    private var readHeldBack = false
+    /// The client waits for `100 Continue` before it sends the body (RFC 9110 §10.1.1).
+    private var expectsContinue = false
+    /// The timeouts: a body that does not come (`--min-body-rate`), a window the client does not
+    /// open (`--send-timeout`); checked once a second while either may apply.
+    private var tick: Scheduled<Void>?
+    private var bodyBytesReceived = 0
+    private var secondsWaitedForBody = 0
+    private var blockedSince: NIODeadline?
+
+    init(server: ServerContext, shared: HTTP2ConnectionState) {
+        self.server = server
+        self.shared = shared
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.core = CallCore(
+            application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
+            bodyLimit: self.server.configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests,
+            logger: self.server.logger)
+        self.core.frontEnd = self
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.tick?.cancel()
+        self.core?.disconnected()
+        self.core?.frontEnd = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.core.disconnected()
+        self.state = .done
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .headers(let headers):
+            if case .idle = self.state {
+                self.startRequest(headers.headers, endStream: headers.endStream)
+            } else if headers.endStream {
+                // Trailers end the body; SSGI has no place for them.
+                self.endRequestBody()
+            }
+        case .data(let data):
+            if case .byteBuffer(let buffer) = data.data, case .calling = self.state {
+                self.bodyBytesReceived += buffer.readableBytes
+                self.core.bodyReceived(buffer)
+            }
+            if data.endStream { self.endRequestBody() }
+        case .rstStream:
+            self.core.disconnected()
+            self.state = .done
+        default:
+            break
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            self.blockedSince = nil
+            self.core.writable()
+        } else {
+            self.blockedSince = self.blockedSince ?? .now()
+            self.armTick()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if case .calling = self.state, !self.requestBodyEnded, !self.core.wantsBody {
+            self.readHeldBack = true
+        } else {
+            context.read()
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        self.server.logger.debug("HTTP/2 stream error: \(error)")
+        self.core.disconnected()
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // A graceful stop lets the stream finish: the connection sends GOAWAY and waits for it.
+        if event is ChannelShouldQuiesceEvent { return }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    // MARK: The request
+
+    private func startRequest(_ headers: HPACKHeaders, endStream: Bool) {
+        self.server.requestStarted?()
+        self.requestBodyEnded = endStream
+        guard let request = HTTP2Request(headers: headers, endStream: endStream) else {
+            self.sendError(.badRequest)
+            self.resetIfBodyFollows()
+            return
+        }
+        self.isHeadRequest = request.isHead
+        self.expectsContinue = !endStream && headers["expect"].contains { $0.lowercased() == "100-continue" }
+        if request.fieldCount > self.server.configuration.limits.headerFields {
+            self.server.logger.debug(
+                "refused HTTP/2 request: more than \(self.server.configuration.limits.headerFields) header fields")
+            self.sendError(.requestHeaderFieldsTooLarge)
+            self.resetIfBodyFollows()
+            return
+        }
+        if let refusal = RequestHeadRules.refusal(of: request) {
+            self.server.logger.debug("refused HTTP/2 request: \(refusal)")
+            self.sendError(refusal.status)
+            self.resetIfBodyFollows()
+            return
+        }
+        let connection = self.shared.connection
+        let (environ, dropped) = RequestEnvironment.fill(
+            self.core.arena, from: request, connection: connection, flags: self.server.requestFlags,
+            forwardedBy: connection.isTrustedProxy ? self.server.configuration.forwardedAllowIPs : nil)
+        if !dropped.isEmpty {
+            self.server.logger.debug("dropped headers with '_' in their names: \(dropped)")
+        }
+        self.state = .calling
+        if !endStream { self.armTick() }
+        self.core.start(environ, hasBody: !endStream)
+    }
+
+    /// After the server's own answer to a request whose body is still coming: the client may stop
+    /// sending it (RFC 9113 §8.1).
+    private func resetIfBodyFollows() {
+        guard !self.requestBodyEnded, let context else { return }
+        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+    }
+
+    private func endRequestBody() {
+        guard !self.requestBodyEnded else { return }
+        self.requestBodyEnded = true
+        self.core.bodyEnded()
+    }
+
+    private func resumeReading() {
+        guard self.readHeldBack, let context = self.context else { return }
+        self.readHeldBack = false
+        self.read(context: context)
+    }
+
+    // MARK: Timeouts
+
+    private func armTick() {
+        guard self.tick == nil, let context else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.tick = context.eventLoop.scheduleTask(in: BodyRateRule.tick) { handler.value.ticked() }
+    }
+
+    private func ticked() {
+        self.tick = nil
+        guard case .calling = self.state, let context else { return }
+        let configuration = self.server.configuration
+        if let blockedSince = self.blockedSince, NIODeadline.now() - blockedSince >= configuration.sendTimeout {
+            self.server.logger.debug(
+                "the client opened no window for the response for --send-timeout \(configuration.sendTimeout.nanoseconds / 1_000_000_000) s: resetting the stream"
+            )
+            self.reset(context)
+            return
+        }
+        if !self.requestBodyEnded, !self.readHeldBack {
+            self.secondsWaitedForBody += 1
+            let rule = BodyRateRule(bytesPerSecond: configuration.minBodyRate)
+            if rule.isTooSlow(received: self.bodyBytesReceived, waitedSeconds: self.secondsWaitedForBody) {
+                self.server.logger.debug(
+                    "request body arrived slower than --min-body-rate \(configuration.minBodyRate) bytes/s (\(self.bodyBytesReceived) bytes in \(self.secondsWaitedForBody) s): resetting the stream"
+                )
+                if self.headSent {
+                    self.reset(context)
+                } else {
+                    // The stream is done before the call hears of it, so that its failure, which
+                    // may come at once, sends nothing more.
+                    self.state = .done
+                    self.core.disconnected()
+                    self.sendError(.requestTimeout)
+                    context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+                }
+                return
+            }
+        }
+        if !self.requestBodyEnded || self.blockedSince != nil { self.armTick() }
+    }
+
+    /// Ends the stream at once, and the call learns the client is gone.
+    private func reset(_ context: ChannelHandlerContext) {
+        self.state = .done
+        self.core.disconnected()
+        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.cancel)), promise: nil)
+        self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
+    }
+
+    // MARK: Writing
+
+    /// The head as HTTP/2 fields: `:status`, the application's fields with lower-case names, and
+    /// `date` and `server` when the application gave none.
+    private func headerFields(_ head: ResponseHead) -> HPACKHeaders {
+        var fields = HPACKHeaders()
+        fields.reserveCapacity(8)
+        fields.add(name: ":status", value: String(head.statusCode))
+        Self.addLines(head.headerLines, to: &fields)
+        self.shared.serverHeaders.refresh()
+        self.shared.serverHeaders.withLines(date: !head.hasDate, server: !head.hasServer) { lines in
+            Self.addLines(lines, to: &fields)
+        }
+        return fields
+    }
+
+    /// Adds `Name: value\r\n` lines as fields.
+    private static func addLines<Lines: Collection<UInt8>>(_ lines: Lines, to fields: inout HPACKHeaders)
+    where Lines.Index == Int {
+        var start = lines.startIndex
+        while start < lines.endIndex {
+            guard let colon = lines[start...].firstIndex(of: UInt8(ascii: ":")),
+                let end = lines[colon...].firstIndex(of: UInt8(ascii: "\r"))
+            else { return }
+            let name = String(decoding: lines[start..<colon], as: UTF8.self).lowercased()
+            let value = String(decoding: lines[(colon + 2)..<end], as: UTF8.self)
+            fields.add(name: name, value: value)
+            start = end + 2
+        }
+    }
+
+    private func sendHead(endStream: Bool) {
+        guard let context, let head = self.head, !self.headSent else { return }
+        self.headSent = true
+        self.endSent = endStream
+        self.statusCode = head.statusCode
+        let payload = HTTP2Frame.FramePayload.headers(.init(headers: self.headerFields(head), endStream: endStream))
+        context.write(self.wrapOutboundOut(payload), promise: nil)
+    }
+
+    private func sendData(_ buffer: ByteBuffer, endStream: Bool, promise: EventLoopPromise<Void>? = nil) {
+        guard let context else { return }
+        self.bodyBytesSent += buffer.readableBytes
+        self.endSent = endStream
+        let payload = HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(buffer), endStream: endStream))
+        context.write(self.wrapOutboundOut(payload), promise: promise)
+    }
+
+    /// Answers with a response of the server's own, and ends the stream.
+    private func sendError(_ status: HTTPStatus) {
+        guard let context else { return }
+        self.state = .done
+        var fields = HPACKHeaders()
+        fields.add(name: ":status", value: String(status.code))
+        fields.add(name: "content-type", value: "text/plain; charset=utf-8")
+        let body = "\(status.code) \(status.reasonPhrase)\n"
+        fields.add(name: "content-length", value: String(body.utf8.count))
+        self.shared.serverHeaders.refresh()
+        self.shared.serverHeaders.withLines(date: true, server: true) { Self.addLines($0, to: &fields) }
+        let headOnly = self.isHeadRequest
+        context.write(self.wrapOutboundOut(.headers(.init(headers: fields, endStream: headOnly))), promise: nil)
+        if !headOnly {
+            let buffer = context.channel.allocator.buffer(string: body)
+            context.write(self.wrapOutboundOut(.data(.init(data: .byteBuffer(buffer), endStream: true))), promise: nil)
+        }
+        context.flush()
+        self.recordAccess(status: status.code, bytes: 0)
+    }
+
+    private func recordAccess(status: Int, bytes: Int) {
+        guard let accessLog = self.server.accessLog else { return }
+        accessLog.record(
+            remote: self.core.remoteAddr, date: self.shared.serverHeaders.commonLog(),
+            requestLine: self.core.requestLine, status: status, bytes: bytes)
+    }
+}
+
+extension HTTP2StreamHandler: CallFrontEnd {
+    func responseStarted(_ head: ResponseHead) {
+        guard !self.headSent else { return }
+        self.head = head
+    }
+
+    func responseBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard case .calling = self.state, let context, let head = self.head else { return true }
+        guard !self.isHeadRequest, head.allowsBody else {
+            self.sendHead(endStream: true)
+            context.flush()
+            return true
+        }
+        let chunk = context.channel.allocator.buffer(bytes: bytes)
+        if !self.headSent, self.heldChunk == nil {
+            self.heldChunk = chunk
+            return true
+        }
+        self.sendHead(endStream: false)
+        if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
+        self.sendData(chunk, endStream: false)
+        context.flush()
+        return context.channel.isWritable
+    }
+
+    func responseFinished(failed: Bool, cleanup: CleanupCallback?) {
+        guard case .calling = self.state, let context else {
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        if !failed, self.head == nil {
+            self.server.logger.error("application finished \(self.core.requestLine) without calling start_response")
+        }
+        guard !failed, self.head != nil else {
+            if !self.headSent {
+                self.heldChunk = nil
+                self.sendError(.internalServerError)
+            } else {
+                self.server.logger.error(
+                    "application failed after the response to \(self.core.requestLine) started: resetting the stream")
+                self.state = .done
+                context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+                self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
+            }
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        self.state = .done
+        if let declared = self.head?.contentLength, !self.isHeadRequest, self.head?.allowsBody == true,
+            self.bodyBytesSent + (self.heldChunk?.readableBytes ?? 0) < declared
+        {
+            // A declared length is a promise (SPEC §8.2): the stream is reset rather than ended short.
+            let sent = self.bodyBytesSent + (self.heldChunk?.readableBytes ?? 0)
+            self.server.logger.error(
+                "application sent \(sent) of the \(declared) body bytes it declared for \(self.core.requestLine): resetting the stream"
+            )
+            self.sendHead(endStream: false)
+            if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
+            context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+            self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
+            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            return
+        }
+        let promise = cleanup.map { _ in context.eventLoop.makePromise(of: Void.self) }
+        if let cleanup, let promise {
+            promise.futureResult.whenComplete { result in
+                switch result {
+                case .success: cleanup(Int32(SSGI_OK))
+                case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
+                }
+            }
+        }
+        if let held = self.heldChunk.take() {
+            self.sendHead(endStream: false)
+            self.sendData(held, endStream: true, promise: promise)
+        } else if !self.headSent {
+            self.sendHead(endStream: true)
+            promise?.succeed()
+        } else if !self.endSent {
+            self.sendData(context.channel.allocator.buffer(capacity: 0), endStream: true, promise: promise)
+        } else {
+            promise?.succeed()
+        }
+        if !self.requestBodyEnded {
+            // The application answered without reading the whole body: the client may stop sending (§8.1).
+            context.write(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+        }
+        context.flush()
+        self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
+        if let head = self.head { self.core.recycle(head) }
+    }
+
+    func bodyWanted() {
+        if self.expectsContinue, !self.headSent, let context {
+            self.expectsContinue = false
+            var fields = HPACKHeaders()
+            fields.add(name: ":status", value: "100")
+            context.writeAndFlush(self.wrapOutboundOut(.headers(.init(headers: fields))), promise: nil)
+        }
+        self.resumeReading()
+    }
+
+    func bodyTaken() {
+        self.resumeReading()
+    }
+}
