@@ -311,8 +311,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private func recordAccess(status: Int, bytes: Int) {
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
-            remote: self.core.remoteAddr, date: self.shared.serverHeaders.commonLog(),
-            requestLine: self.core.requestLine, status: status, bytes: bytes)
+            AccessLogEntry(
+                remote: self.core.remoteAddr, commonLogDate: self.shared.serverHeaders.commonLog(),
+                requestLine: self.core.requestLine, status: status, bytes: bytes, fields: nil))
     }
 }
 
