@@ -35,6 +35,9 @@ public struct ConnectionPipeline: Sendable {
     public func configure(_ channel: any Channel, proxyProtocol: Bool = false) throws {
         let pipeline = channel.pipeline.syncOperations
         let trusted = self.server.configuration.forwardedAllowIPs
+        if let counters = self.server.counters?.counters(for: channel.eventLoop) {
+            try pipeline.addHandler(ConnectionCountingHandler(counters: counters))
+        }
         if proxyProtocol {
             try pipeline.addHandler(ProxyProtocolHandler(trusting: trusted, logger: self.server.logger))
         }

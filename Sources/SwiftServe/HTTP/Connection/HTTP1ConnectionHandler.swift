@@ -104,7 +104,6 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.core.frontEnd = self
         self.counters = self.server.counters?.counters(for: context.eventLoop)
         if configuration.requestIds { self.requestIds = RequestIdGenerator() }
-        self.counters?.connectionOpened()
         self.armTimer()
     }
 
@@ -114,7 +113,6 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.core?.frontEnd = nil
         self.context = nil
         if self.countedRequest.take() != nil { self.counters?.requestEnded() }
-        self.counters?.connectionClosed()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -187,7 +185,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func updateConnection(local: SocketAddress?, remote: SocketAddress?) {
         self.connection = ConnectionInfo(
-            local: local, remote: remote, urlScheme: self.urlScheme, trusting: self.server.configuration.forwardedAllowIPs)
+            local: local, remote: remote, urlScheme: self.urlScheme,
+            trusting: self.server.configuration.forwardedAllowIPs)
         self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
         self.core?.logger = self.logger
     }
