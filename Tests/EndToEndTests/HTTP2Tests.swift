@@ -202,6 +202,43 @@ struct HTTP2Tests {
         #expect(status == 0)
         #expect(slow.value?.outputText.hasPrefix("slept 1500 ms") == true, "\(slow.value?.standardError ?? "")")
     }
+
+    @Test("a graceful stop that comes while a connection's TLS handshake is unfinished still reaches it as GOAWAY")
+    func gracefulStopBeforeProtocol() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"),
+            arguments: ["--graceful-timeout", "20", "--keep-alive-timeout", "30"] + certificates.serverArguments)
+        defer { server.stop() }
+        let go = certificates.path("go")
+        let outcome = Locked<CommandResult?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let port = server.port
+        Thread.detachNewThread {
+            let result = try? CommandResult.run(
+                "/usr/bin/python3", [Self.script, String(port), "held-handshake", go], timeout: 60)
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: go + ".held"), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(server.pid, SIGTERM)
+        #expect(server.waitForLog("stopping: waiting for requests in flight"), "\(server.log)")
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
+        done.wait()
+        let result = try #require(outcome.value)
+        let seen = try #require(
+            try? JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any], "\(result.standardError)")
+        // The request sent with the preface is served, under a GOAWAY, and then the server closes.
+        #expect(seen["status"] as? String == "200", "\(seen)")
+        #expect((seen["goaway"] as? [Any])?.isEmpty == false, "\(seen)")
+        #expect(seen["closed"] as? Bool == true, "\(seen)")
+        #expect(server.waitForExit(timeout: 5) == 0, "\(server.log)")
+        #expect(!server.log.contains("--graceful-timeout passed"), "\(server.log)")
+    }
 }
 
 /// HTTP/2's limits and the known attacks on it, each with the scripted client while the server

@@ -2,8 +2,8 @@ import NIOCore
 
 /// The connection-wide events an HTTP/2 connection needs, early in its pipeline: the client's
 /// address from a PROXY protocol header (which passes before the protocol is known), and the
-/// server's graceful stop (`CloseWhenIdle`), turned into SwiftNIO's quiesce event, on which the
-/// connection sends GOAWAY, lets the streams in flight finish, and closes. Until the protocol is
+/// server's graceful stop (`CloseWhenIdle`), which `HTTP2GracefulStopHandler` turns into GOAWAY
+/// and, once the streams in flight have finished, the close. Until the protocol is
 /// known (the TLS handshake, ALPN, the first bytes) it holds the connection to `--header-timeout`.
 /// It leaves the pipeline of a connection that turns out to be HTTP/1.
 final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -48,8 +48,14 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
         if self.stopRequested { context.fireUserInboundEventTriggered(HTTP1ConnectionHandler.CloseWhenIdle()) }
     }
 
-    /// HTTP/2 was chosen: its own timers take over.
-    func protocolChosen() {
+    /// HTTP/2 was chosen and its handlers added: its own timers take over, and a graceful stop
+    /// asked for while the protocol was unknown reaches them, so that the client hears GOAWAY.
+    func replayForHTTP2() {
+        self.protocolChosen()
+        if self.stopRequested { self.context?.fireUserInboundEventTriggered(HTTP1ConnectionHandler.CloseWhenIdle()) }
+    }
+
+    private func protocolChosen() {
         self.isChosen = true
         self.timer?.cancel()
         self.timer = nil
@@ -64,8 +70,6 @@ final class HTTP2EventHandler: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is HTTP1ConnectionHandler.CloseWhenIdle {
             self.stopRequested = true
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-            return
         }
         if let header = event as? ProxyProtocolHeader {
             self.proxyHeader = header

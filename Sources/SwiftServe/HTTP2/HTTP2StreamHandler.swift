@@ -127,12 +127,6 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // A graceful stop lets the stream finish: the connection sends GOAWAY and waits for it.
-        if event is ChannelShouldQuiesceEvent { return }
-        context.fireUserInboundEventTriggered(event)
-    }
-
     // MARK: The request
 
     private func startRequest(_ headers: HPACKHeaders, endStream: Bool) {
@@ -344,7 +338,7 @@ extension HTTP2StreamHandler: CallFrontEnd {
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?) {
         guard case .calling = self.state, let context else {
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         if !failed, self.head == nil {
@@ -361,7 +355,7 @@ extension HTTP2StreamHandler: CallFrontEnd {
                 context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
                 self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
             }
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         self.state = .done
@@ -377,17 +371,22 @@ extension HTTP2StreamHandler: CallFrontEnd {
             if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
             context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
             self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
-            cleanup?(Int32(SSGI_E_DISCONNECTED))
+            self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
+        // The request is released (its cleanup run, the stop no longer waiting for it) once its
+        // last bytes reached the socket, or at once when there is no cleanup to tell.
         let promise = cleanup.map { _ in context.eventLoop.makePromise(of: Void.self) }
-        if let cleanup, let promise {
+        if let promise {
+            let core = self.core!
             promise.futureResult.whenComplete { result in
                 switch result {
-                case .success: cleanup(Int32(SSGI_OK))
-                case .failure: cleanup(Int32(SSGI_E_DISCONNECTED))
+                case .success: core.release(cleanup, status: Int32(SSGI_OK))
+                case .failure: core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
                 }
             }
+        } else {
+            self.core.release(nil, status: Int32(SSGI_OK))
         }
         if let held = self.heldChunk.take() {
             self.sendHead(endStream: false)

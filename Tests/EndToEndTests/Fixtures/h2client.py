@@ -293,7 +293,8 @@ def load(port, tls, progress, stop):
             if state.get("ended") and state.get("headers", {}).get(":status") == "200":
                 answered += 1
                 bodies.add(state["body"].decode())
-            elif (goaways and stream > goaways[-1][1]) or state.get("reset") == 0x7:
+            # A GOAWAY's last stream id may only fall (RFC 9113 §6.8): the lowest one holds.
+            elif (goaways and stream > min(last for _, last in goaways)) or state.get("reset") == 0x7:
                 retried += 1  # not processed (past the GOAWAY, or REFUSED_STREAM, §8.7): retried
             else:
                 failed += 1
@@ -301,8 +302,10 @@ def load(port, tls, progress, stop):
                     failures.append({"stream": stream, "state": {k: v for k, v in state.items() if k != "body"}, "closed": closed, "goaway": goaways, "events": [type(x).__name__ for x in events]})
             if terminated or closed:
                 open_connection = False
-            with open(progress, "w") as f:
+            # Replaced whole, so that a reader never sees it empty.
+            with open(progress + ".new", "w") as f:
                 f.write("%d %d %d %d %s\n" % (answered, failed, retried, connections, failures[-1:] if failures else ""))
+            os.replace(progress + ".new", progress)
         sock.close()
     return {"answered": answered, "failed": failed, "retried": retried, "connections": connections, "bodies": sorted(bodies), "failures": failures}
 
@@ -323,6 +326,77 @@ def late_request(sock, conn, seconds):
     return {"status": state.get("headers", {}).get(":status"), "closed": closed, "goaway": goaway(events)}
 
 
+class HeldTLS:
+    """A TLS client over a memory BIO, so that its handshake can stop short: it sends the
+    ClientHello and reads the server's reply, but holds its own last flight, without which the
+    server has not chosen a protocol by ALPN yet."""
+
+    def __init__(self, port):
+        self.raw = socket.create_connection(("127.0.0.1", port), timeout=20)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.set_alpn_protocols(["h2"])
+        self.incoming, self.outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.tls = context.wrap_bio(self.incoming, self.outgoing, server_hostname="localhost")
+        while True:
+            try:
+                self.tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.raw.sendall(self.outgoing.read())
+                data = self.raw.recv(65536)
+                if not data:
+                    raise ConnectionResetError("closed during the handshake")
+                self.incoming.write(data)
+
+    def finish_handshake(self):
+        self.raw.sendall(self.outgoing.read())
+
+    def sendall(self, data):
+        self.tls.write(data)
+        self.raw.sendall(self.outgoing.read())
+
+    def recv(self, size):
+        while True:
+            try:
+                return self.tls.read(size)
+            except ssl.SSLWantReadError:
+                data = self.raw.recv(65536)
+                if not data:
+                    return b""
+                self.incoming.write(data)
+            except ssl.SSLZeroReturnError:
+                return b""
+
+    def close(self):
+        self.raw.close()
+
+
+def held_handshake(port, go):
+    """Holds the TLS handshake short of choosing the protocol (writing `go`.held once the server
+    has answered, so it has the connection), until the file `go` exists; then finishes it and
+    asks for `/` over h2: the answer, the GOAWAYs, and whether the server then closed."""
+    import os
+    import time
+
+    sock = HeldTLS(port)
+    open(go + ".held", "w").close()
+    deadline = time.time() + 30
+    while not os.path.exists(go) and time.time() < deadline:
+        time.sleep(0.02)
+    sock.finish_handshake()
+    conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/"), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    events, closed = pump(sock, conn, lambda e: False)
+    state = responses(events).get(stream, {})
+    sock.close()
+    return {"status": state.get("headers", {}).get(":status"), "goaway": getattr(conn, "goaways", []), "closed": closed}
+
+
 def main():
     port = int(sys.argv[1])
     scenario = sys.argv[2]
@@ -330,6 +404,9 @@ def main():
     tls = "--tls" in sys.argv
     if scenario == "load":
         print(json.dumps(load(port, tls, sys.argv[3], sys.argv[4])))
+        return
+    if scenario == "held-handshake":
+        print(json.dumps(held_handshake(port, sys.argv[3])))
         return
     sock, conn = connect(port, tls)
     if scenario != "zero-window":

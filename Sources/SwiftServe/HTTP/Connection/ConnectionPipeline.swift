@@ -60,8 +60,8 @@ public struct ConnectionPipeline: Sendable {
         let configureProtocol: (Bool, any Channel) throws -> Void = { http2, channel in
             let pipeline = channel.pipeline.syncOperations
             if http2 {
-                events.protocolChosen()
                 try Self.configureHTTP2(channel, server: server, shared: shared)
+                events.replayForHTTP2()
             } else {
                 try pipeline.addHandler(HTTP1ConnectionHandler(server: server, urlScheme: urlScheme))
                 events.replayForHTTP1()
@@ -118,16 +118,18 @@ public struct ConnectionPipeline: Sendable {
             configuration: .init(
                 maxIdleTime: configuration.keepAliveTimeout, maxAge: nil, maxGraceTime: configuration.gracefulTimeout,
                 keepalive: nil))
+        let stop = HTTP2GracefulStopHandler()
         let pipeline = channel.pipeline.syncOperations
         _ = try pipeline.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: stream,
-            streamDelegate: management.http2StreamDelegate
+            streamDelegate: stop.streamDelegate(then: management.http2StreamDelegate, on: channel.eventLoop)
         ) { stream in
             stream.eventLoop.makeCompletedFuture {
                 try stream.pipeline.syncOperations.addHandler(HTTP2StreamHandler(server: server, shared: shared))
             }
         }
         try pipeline.addHandler(management)
+        try pipeline.addHandler(stop)
         // Added once the protocol is known, the connection is active already: its idle timer
         // starts now rather than with the stream that would end the first idle spell.
         if channel.isActive {

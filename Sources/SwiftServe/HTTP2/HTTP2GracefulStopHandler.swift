@@ -1,0 +1,105 @@
+import NIOCore
+import NIOHTTP2
+
+/// The graceful stop of an HTTP/2 connection (RFC 9113 §6.8): one GOAWAY that names the last
+/// stream the server took, so that the client knows any later one was not processed and may send
+/// it again, then the close once the streams in flight have finished.
+///
+/// SwiftNIO's `NIOHTTP2ServerConnectionManagementHandler` stops with two GOAWAYs and a PING in
+/// between, but SwiftNIO takes a connection that sent GOAWAY with no stream open as closed: the
+/// client's next WINDOW_UPDATE or SETTINGS acknowledgement then fails it with a PROTOCOL_ERROR
+/// GOAWAY that names every stream. A GOAWAY sent before the client's preface fails the same way,
+/// so a stop asked for before the preface waits for it.
+final class HTTP2GracefulStopHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias InboundOut = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    private enum State {
+        case serving
+        case stopRequested
+        case stopping
+    }
+
+    private var state = State.serving
+    private var prefaceReceived = false
+    /// The highest stream the client opened, and how many are open now.
+    private var lastStreamID = HTTP2StreamID(0)
+    private var openStreams = 0
+    private var context: ChannelHandlerContext?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = self.unwrapInboundIn(data)
+        context.fireChannelRead(data)
+        guard !self.prefaceReceived, case .settings(.settings) = frame.payload else { return }
+        self.prefaceReceived = true
+        if case .stopRequested = self.state {
+            // On the next tick, so that the streams that came with the preface are taken first.
+            context.eventLoop.assumeIsolated().execute { self.stop() }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is HTTP1ConnectionHandler.CloseWhenIdle else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard case .serving = self.state else { return }
+        self.state = .stopRequested
+        if self.prefaceReceived { self.stop() }
+    }
+
+    private func stop() {
+        guard case .stopRequested = self.state, let context else { return }
+        self.state = .stopping
+        let goAway = HTTP2Frame(
+            streamID: .rootStream,
+            payload: .goAway(lastStreamID: self.lastStreamID, errorCode: .noError, opaqueData: nil))
+        context.writeAndFlush(self.wrapOutboundOut(goAway), promise: nil)
+        if self.openStreams == 0 { context.close(promise: nil) }
+    }
+
+    private func streamCreated(_ id: HTTP2StreamID) {
+        self.openStreams += 1
+        self.lastStreamID = max(self.lastStreamID, id)
+    }
+
+    private func streamClosed() {
+        self.openStreams -= 1
+        guard case .stopping = self.state, self.openStreams == 0, let context else { return }
+        // On the next tick: the frame that ended the stream is written, but not flushed yet.
+        context.eventLoop.assumeIsolated().execute { context.close(promise: nil) }
+    }
+}
+
+extension HTTP2GracefulStopHandler {
+    /// Tells the handler, and then `next`, of each stream the connection opens and closes.
+    func streamDelegate(then next: any NIOHTTP2StreamDelegate, on eventLoop: any EventLoop)
+        -> any NIOHTTP2StreamDelegate
+    {
+        StreamDelegate(handler: NIOLoopBound(self, eventLoop: eventLoop), next: next)
+    }
+
+    private struct StreamDelegate: NIOHTTP2StreamDelegate {
+        let handler: NIOLoopBound<HTTP2GracefulStopHandler>
+        let next: any NIOHTTP2StreamDelegate
+
+        func streamCreated(_ id: HTTP2StreamID, channel: any Channel) {
+            self.handler.value.streamCreated(id)
+            self.next.streamCreated(id, channel: channel)
+        }
+
+        func streamClosed(_ id: HTTP2StreamID, channel: any Channel) {
+            self.handler.value.streamClosed()
+            self.next.streamClosed(id, channel: channel)
+        }
+    }
+}
