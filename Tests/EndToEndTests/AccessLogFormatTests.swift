@@ -72,6 +72,31 @@ struct AccessLogFormatTests {
         #expect(server.waitForLog(#" "-" "-""#))
     }
 
+    @Test("combined and json over HTTP/2: the stream's Referer, User-Agent and X-Request-Id, and its bytes")
+    func http2() throws {
+        for format in ["combined", "json"] {
+            let server = try ServerProcess(
+                application: self.faults,
+                arguments: ["--workers", "0", "--access-log", "-", "--access-log-format", format])
+            defer { server.stop() }
+            let result = try CommandResult.curl([
+                "-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-A", "probe-h2", "-e", "http://h2/",
+                "-H", "X-Request-Id: h2-id", "http://127.0.0.1:\(server.port)/pid",
+            ])
+            #expect(result.status == 0, "\(result.standardError)")
+            if format == "combined" {
+                #expect(server.waitForLog(#""GET /pid HTTP/2" 200 "#), "\(server.log)")
+                #expect(server.waitForLog(#" "http://h2/" "probe-h2""#), "\(server.log)")
+            } else {
+                #expect(server.waitForLog(#""protocol":"HTTP/2","status":200"#), "\(server.log)")
+                #expect(
+                    server.waitForLog(#""user_agent":"probe-h2","referer":"http://h2/","request_id":"h2-id""#),
+                    "\(server.log)")
+            }
+            #expect(!server.log.contains(#"HTTP/2" 200 - "#) && !server.log.contains(#""bytes":0"#), "\(server.log)")
+        }
+    }
+
     @Test("an unknown format is refused at the start")
     func unknownFormat() throws {
         let result = try CommandResult.swiftserve(["--access-log-format", "xml", "\(self.faults):app"])

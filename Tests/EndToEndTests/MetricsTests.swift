@@ -72,6 +72,28 @@ struct MetricsTests {
                 #"swiftserve_application_info{name="faults",specifier="\#(self.faults):app",ssgi_version="1."#))
     }
 
+    @Test("HTTP/2 streams are counted as HTTP/1.1 requests are")
+    func http2Counted() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try self.start(workers: 1, certificates.serverArguments)
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)"
+        // One connection, four streams (curl 7.88 reuses an h2c prior-knowledge connection badly: TLS here).
+        let result = try CommandResult.curl(
+            ["-sSk", "--http2", "-w", "%{http_code} %{http_version}\n"]
+                + ["/pid", "/pid", "/pid", "/throw"].flatMap { ["-o", "/dev/null", url + $0] })
+        #expect(result.outputText == "200 2\n200 2\n200 2\n500 2\n", "\(result.outputText)\(result.standardError)")
+        let metrics = MetricsText(try server.scrape())
+        #expect(metrics[#"swiftserve_requests_total{method="GET",status="2xx"}"#] == 3)
+        #expect(metrics[#"swiftserve_requests_total{method="GET",status="5xx"}"#] == 1)
+        #expect(metrics["swiftserve_request_duration_seconds_count"] == 4)
+        #expect(metrics["swiftserve_connections_total"] == 1)
+        #expect((metrics["swiftserve_received_bytes_total"] ?? 0) > 4 * 20)
+        #expect((metrics["swiftserve_sent_bytes_total"] ?? 0) > 4 * 30)
+        #expect(metrics["swiftserve_requests_in_flight"] == 0)
+    }
+
     @Test("a worker killed with SIGKILL keeps its counts, and its exit is counted")
     func countsSurviveAKilledWorker() throws {
         let server = try self.start()

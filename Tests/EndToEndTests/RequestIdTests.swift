@@ -57,6 +57,36 @@ struct RequestIdTests {
         #expect(first != nil && second != nil && first != second)
     }
 
+    @Test("over HTTP/2 too: a valid id is kept, any other replaced by one the server makes")
+    func http2() throws {
+        let server = try self.start()
+        defer { server.stop() }
+        var ids: [String] = []
+        for incoming in ["upstream-h2", "has space", nil, nil] {
+            let result = try CommandResult.curl(
+                ["-sS", "--http2-prior-knowledge", "-D", "-", "http://127.0.0.1:\(server.port)/"]
+                    + (incoming.map { ["-H", "X-Request-Id: \($0)"] } ?? []))
+            let text = result.outputText
+            let header = try #require(
+                text.split(separator: "\r\n").first { $0.lowercased().hasPrefix("x-request-id: ") }, "\(text)")
+            let id = String(header.dropFirst("x-request-id: ".count))
+            let body = try #require(text.range(of: "\r\n\r\n")).upperBound
+            let environ = try #require(
+                JSONSerialization.jsonObject(with: Data(text[body...].utf8)) as? [String: String])
+            #expect(environ["SERVER_PROTOCOL"] == "HTTP/2")
+            #expect(environ["HTTP_X_REQUEST_ID"] == id, "the client's value is gone")
+            #expect(server.waitForLog("\"request_id\":\"\(id)\""), "\(server.log)")
+            if incoming == "upstream-h2" {
+                #expect(id == "upstream-h2")
+            } else {
+                #expect(
+                    id.range(of: #"^[0-9a-f]{16}-[0-9a-f]+-[0-9a-f]+$"#, options: .regularExpression) != nil, "\(id)")
+            }
+            ids.append(id)
+        }
+        #expect(Set(ids).count == 4)
+    }
+
     @Test("without --request-id the response has no X-Request-Id")
     func offByDefault() throws {
         let server = try ServerProcess(application: self.environ, arguments: ["--workers", "0"])

@@ -51,6 +51,13 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private var bodyBytesReceived = 0
     private var secondsWaitedForBody = 0
     private var blockedSince: NIODeadline?
+    /// What this stream counts, with `--metrics-bind`, and its request as the counters see it.
+    private var counters: RequestCounters?
+    private var countedRequest: (method: Int, start: NIODeadline)?
+    /// What the combined and JSON access logs say of the request.
+    private var logFields: RequestLogFields?
+    /// The request's id under `--request-id`, which the response carries back.
+    private var requestId: String?
 
     init(server: ServerContext, shared: HTTP2ConnectionState) {
         self.server = server
@@ -64,6 +71,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             bodyLimit: self.server.configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests,
             logger: self.server.logger)
         self.core.frontEnd = self
+        self.counters = self.server.counters?.counters(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -71,6 +79,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.core?.disconnected()
         self.core?.frontEnd = nil
         self.context = nil
+        if self.countedRequest.take() != nil { self.counters?.requestEnded() }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -132,8 +141,10 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private func startRequest(_ headers: HPACKHeaders, endStream: Bool) {
         self.server.requestStarted?()
         self.requestBodyEnded = endStream
+        var headers = headers
+        if self.shared.requestIds != nil { self.assignRequestId(&headers) }
         guard let request = HTTP2Request(headers: headers, endStream: endStream) else {
-            self.sendError(.badRequest)
+            self.refuse(.badRequest)
             self.resetIfBodyFollows()
             return
         }
@@ -142,15 +153,26 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         if request.fieldCount > self.server.configuration.limits.headerFields {
             self.server.logger.debug(
                 "refused HTTP/2 request: more than \(self.server.configuration.limits.headerFields) header fields")
-            self.sendError(.requestHeaderFieldsTooLarge)
+            self.refuse(.requestHeaderFieldsTooLarge)
             self.resetIfBodyFollows()
             return
         }
         if let refusal = RequestHeadRules.refusal(of: request) {
             self.server.logger.debug("refused HTTP/2 request: \(refusal)")
-            self.sendError(refusal.status)
+            self.refuse(refusal.status)
             self.resetIfBodyFollows()
             return
+        }
+        if self.server.accessLog?.format.needsRequestFields == true {
+            self.logFields = RequestLogFields(request, start: .now())
+        }
+        if let id = self.requestId ?? self.logFields?.requestId {
+            self.logFields?.requestId = id
+            self.core.logger[metadataKey: "request_id"] = "\(id)"
+        }
+        if let counters = self.counters {
+            self.countedRequest = (request.method.withUnsafeBytes { MetricsLayout.methodIndex($0) }, .now())
+            counters.requestStarted()
         }
         let connection = self.shared.connection
         let (environ, dropped) = RequestEnvironment.fill(
@@ -162,6 +184,33 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.state = .calling
         if !endStream { self.armTick() }
         self.core.start(environ, hasBody: !endStream)
+    }
+
+    /// `--request-id`: keeps the client's `X-Request-Id` when `RequestLogFields.isRequestId`
+    /// accepts it, else puts one of the connection's own in its place.
+    private func assignRequestId(_ headers: inout HPACKHeaders) {
+        if let incoming = headers.first(name: "x-request-id"), RequestLogFields.isRequestId(incoming.utf8) {
+            self.requestId = incoming
+            return
+        }
+        guard let id = self.shared.requestIds?.next() else { return }
+        headers.remove(name: "x-request-id")
+        headers.add(name: "x-request-id", value: id)
+        self.requestId = id
+    }
+
+    /// Answers a request the server will not pass to the application, and counts the refusal.
+    private func refuse(_ status: HTTPStatus) {
+        self.refused(RefusalReason(status: status.code))
+        self.sendError(status)
+    }
+
+    /// Counts a refusal: the request, if counted already, ends without a response of the
+    /// application's.
+    private func refused(_ reason: RefusalReason) {
+        guard let counters = self.counters else { return }
+        counters.refused(reason)
+        if self.countedRequest.take() != nil { counters.requestEnded() }
     }
 
     /// After the server's own answer to a request whose body is still coming: the client may stop
@@ -199,6 +248,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             self.server.logger.debug(
                 "the client opened no window for the response for --send-timeout \(configuration.sendTimeout.nanoseconds / 1_000_000_000) s: resetting the stream"
             )
+            self.refused(.sendTimeout)
             self.reset(context)
             return
         }
@@ -209,6 +259,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
                 self.server.logger.debug(
                     "request body arrived slower than --min-body-rate \(configuration.minBodyRate) bytes/s (\(self.bodyBytesReceived) bytes in \(self.secondsWaitedForBody) s): resetting the stream"
                 )
+                self.refused(.bodyTimeout)
                 if self.headSent {
                     self.reset(context)
                 } else {
@@ -299,21 +350,29 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
             context.write(self.wrapOutboundOut(.data(.init(data: .byteBuffer(buffer), endStream: true))), promise: nil)
         }
         context.flush()
-        self.recordAccess(status: status.code, bytes: 0)
+        self.recordAccess(status: status.code, bytes: headOnly ? 0 : body.utf8.count)
     }
 
+    /// Logs and counts a response of the application's (or the 500 that stands for it).
     private func recordAccess(status: Int, bytes: Int) {
+        if let counters = self.counters, let request = self.countedRequest.take() {
+            let elapsed = NIODeadline.now() - request.start
+            counters.answered(method: request.method, status: status, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
+            counters.requestEnded()
+        }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
             AccessLogEntry(
                 remote: self.core.remoteAddr, commonLogDate: self.shared.serverHeaders.commonLog(),
-                requestLine: self.core.requestLine, status: status, bytes: bytes, fields: nil))
+                requestLine: self.core.requestLine, status: status, bytes: bytes, fields: self.logFields.take()))
     }
 }
 
 extension HTTP2StreamHandler: CallFrontEnd {
     func responseStarted(_ head: ResponseHead) {
         guard !self.headSent else { return }
+        var head = head
+        if let id = self.requestId { head.addRequestId(id) }
         self.head = head
     }
 

@@ -19,21 +19,21 @@ struct RequestLogFields: Sendable {
         self.start = start
     }
 
-    /// The fields of `parts`.
-    init(_ parts: RequestHead.Parts, start: NIODeadline) {
+    /// The fields of `request`, an HTTP/1.1 head or an HTTP/2 stream's HEADERS.
+    init(_ request: some RequestDescription, start: NIODeadline) {
         self.init(start: start)
-        for field in parts.head.fields {
-            let name = parts.name(field)
+        for index in 0..<request.fieldCount {
+            let name = request.name(at: index)
             switch name.count {
             case 7 where ASCII.equalsIgnoringCase(name, "referer"):
-                self.referer = String(decoding: parts.value(field), as: UTF8.self)
+                self.referer = String(decoding: request.value(at: index), as: UTF8.self)
             case 10 where ASCII.equalsIgnoringCase(name, "user-agent"):
-                self.userAgent = String(decoding: parts.value(field), as: UTF8.self)
+                self.userAgent = String(decoding: request.value(at: index), as: UTF8.self)
             case 11 where ASCII.equalsIgnoringCase(name, "traceparent"):
-                let value = parts.value(field)
+                let value = request.value(at: index)
                 if Self.isTraceparent(value) { self.traceparent = String(decoding: value, as: UTF8.self) }
             case 12 where ASCII.equalsIgnoringCase(name, "x-request-id"):
-                let value = parts.value(field)
+                let value = request.value(at: index)
                 if Self.isRequestId(value) { self.requestId = String(decoding: value, as: UTF8.self) }
             default:
                 break

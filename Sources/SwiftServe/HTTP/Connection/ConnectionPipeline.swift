@@ -52,7 +52,8 @@ public struct ConnectionPipeline: Sendable {
         let shared = HTTP2ConnectionState(
             connection: ConnectionInfo(
                 local: channel.localAddress, remote: channel.remoteAddress, urlScheme: urlScheme, trusting: trusted),
-            serverSoftware: self.server.configuration.serverSoftware)
+            serverSoftware: self.server.configuration.serverSoftware,
+            makesRequestIds: self.server.configuration.requestIds)
         let events = HTTP2EventHandler(
             shared: shared, trusting: trusted, timeout: self.server.configuration.headerTimeout)
         try pipeline.addHandler(events)
@@ -120,6 +121,9 @@ public struct ConnectionPipeline: Sendable {
                 keepalive: nil))
         let stop = HTTP2GracefulStopHandler()
         let pipeline = channel.pipeline.syncOperations
+        if let counters = server.counters?.counters(for: channel.eventLoop) {
+            try pipeline.addHandler(ByteCountingHandler(counters: counters))
+        }
         _ = try pipeline.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: connection, streamConfiguration: stream,
             streamDelegate: stop.streamDelegate(then: management.http2StreamDelegate, on: channel.eventLoop)
