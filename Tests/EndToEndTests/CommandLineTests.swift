@@ -145,6 +145,15 @@ struct CommandLineTests {
         #expect(server.log.contains("> GET /traced HTTP/1.1"))
         #expect(server.log.contains("> X-Trace: yes"))
         #expect(server.log.contains("< HTTP/1.1 200 OK"))
+        // Over HTTP/2, the fields of the HEADERS frames.
+        let h2 = try CommandResult.curl([
+            "-sS", "--http2-prior-knowledge", "-o", "/dev/null", "-H", "X-Trace: h2",
+            "http://127.0.0.1:\(server.port)/traced-h2",
+        ])
+        #expect(h2.status == 0, "\(h2.standardError)")
+        #expect(server.waitForLog("> :path: /traced-h2"), "\(server.log)")
+        #expect(server.log.contains("> x-trace: h2"))
+        #expect(server.waitForLog("< :status: 200"), "\(server.log)")
     }
 
     @Test("--access-log writes one Common Log Format line per response")

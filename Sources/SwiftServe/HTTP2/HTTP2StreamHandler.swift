@@ -140,6 +140,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
 
     private func startRequest(_ headers: HPACKHeaders, endStream: Bool) {
         self.server.requestStarted?()
+        self.server.trace?.request(headers, from: self.shared.connection.remoteAddr)
         self.requestBodyEnded = endStream
         var headers = headers
         if self.shared.requestIds != nil { self.assignRequestId(&headers) }
@@ -320,7 +321,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.headSent = true
         self.endSent = endStream
         self.statusCode = head.statusCode
-        let payload = HTTP2Frame.FramePayload.headers(.init(headers: self.headerFields(head), endStream: endStream))
+        let fields = self.headerFields(head)
+        self.server.trace?.response(fields)
+        let payload = HTTP2Frame.FramePayload.headers(.init(headers: fields, endStream: endStream))
         context.write(self.wrapOutboundOut(payload), promise: nil)
     }
 
@@ -344,6 +347,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.shared.serverHeaders.refresh()
         self.shared.serverHeaders.withLines(date: true, server: true) { Self.addLines($0, to: &fields) }
         let headOnly = self.isHeadRequest
+        self.server.trace?.response(fields)
         context.write(self.wrapOutboundOut(.headers(.init(headers: fields, endStream: headOnly))), promise: nil)
         if !headOnly {
             let buffer = context.channel.allocator.buffer(string: body)

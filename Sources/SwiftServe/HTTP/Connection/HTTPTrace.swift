@@ -1,9 +1,10 @@
 import Glibc
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOHPACK
 
 /// `--debug-http`: prints each request head as `> ` lines and each response head as `< ` lines
-/// on standard error, the way `curl -v` shows a conversation.
+/// on standard error, the way `curl -v` shows a conversation; over HTTP/2, the HEADERS' fields.
 final class HTTPTrace: Sendable {
     private let lock = NIOLock()
 
@@ -25,6 +26,20 @@ final class HTTPTrace: Sendable {
             if line.isEmpty { break }
             text += "< \(line)\n"
         }
+        self.emit(text + "<\n")
+    }
+
+    /// An HTTP/2 stream's request HEADERS, pseudo-header fields first, as sent.
+    func request(_ headers: HPACKHeaders, from remote: String) {
+        var text = "* HTTP/2 stream from \(remote.isEmpty ? "unix socket" : remote)\n"
+        for field in headers { text += "> \(field.name): \(field.value)\n" }
+        self.emit(text + ">\n")
+    }
+
+    /// An HTTP/2 stream's response HEADERS.
+    func response(_ headers: HPACKHeaders) {
+        var text = ""
+        for field in headers { text += "< \(field.name): \(field.value)\n" }
         self.emit(text + "<\n")
     }
 
