@@ -10,9 +10,13 @@ struct HTTP2Tests {
     static let script = CFixtures.packageRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/h2client.py").path
 
     /// Runs a scenario of the scripted client against `port`.
-    static func h2(_ port: Int, _ scenario: String, _ argument: Int = 0, tls: Bool = false) throws -> [String: Any] {
+    static func h2(
+        _ port: Int, _ scenario: String, _ argument: Int = 0, tls: Bool = false, proxyHeader: Bool = false
+    ) throws -> [String: Any] {
         let result = try CommandResult.run(
-            "/usr/bin/python3", [script, String(port), scenario, String(argument)] + (tls ? ["--tls"] : []),
+            "/usr/bin/python3",
+            [script, String(port), scenario, String(argument)] + (tls ? ["--tls"] : [])
+                + (proxyHeader ? ["--proxy-v1"] : []),
             timeout: 120)
         guard result.status == 0,
             let object = try? JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any]

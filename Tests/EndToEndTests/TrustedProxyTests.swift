@@ -177,6 +177,19 @@ struct TrustedProxyTests {
         #expect(v2["SERVER_NAME"] == "app.example")
     }
 
+    @Test("on a proxy: bind, the PROXY header's addresses reach the streams of an HTTP/2 connection")
+    func proxyProtocolHTTP2() throws {
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"), arguments: ["--bind", "proxy:127.0.0.1:0"])
+        defer { server.stop() }
+        let environ = try HTTP2Tests.h2(server.port, "environ", proxyHeader: true)
+        #expect(environ["SERVER_PROTOCOL"] as? String == "HTTP/2", "\(environ)")
+        #expect(environ["REMOTE_ADDR"] as? String == "198.51.100.7")
+        #expect(environ["REMOTE_PORT"] as? String == "51000")
+        // The stream's :authority is its Host, as a Host header is over HTTP/1.1.
+        #expect(environ["SERVER_NAME"] as? String == "example.test")
+    }
+
     @Test("after a PROXY header, the client's own X-Forwarded-For is a plain header")
     func proxyProtocolThenForwarded() throws {
         let server = try ServerProcess(

@@ -1,7 +1,8 @@
 """A scripted HTTP/2 client (python3-h2) for the end-to-end tests: each scenario speaks h2 over a
 real socket to a running swiftserve and prints one JSON object with what it saw.
 
-    h2client.py PORT SCENARIO [ARG]   (h2c prior knowledge; TLS with --tls)
+    h2client.py PORT SCENARIO [ARG]   (h2c prior knowledge; TLS with --tls; a PROXY protocol v1
+                                      header first with --proxy-v1)
 """
 import json
 import socket
@@ -15,8 +16,13 @@ import h2.exceptions
 import h2.settings
 
 
-def connect(port, tls):
+PROXY_V1 = b"PROXY TCP4 198.51.100.7 192.0.2.10 51000 443\r\n"
+
+
+def connect(port, tls, proxy=False):
     sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    if proxy:
+        sock.sendall(PROXY_V1)
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -397,6 +403,17 @@ def held_handshake(port, go):
     return {"status": state.get("headers", {}).get(":status"), "goaway": getattr(conn, "goaways", []), "closed": closed}
 
 
+def environ(sock, conn, _):
+    """Asks for `/` once: the environ the `environ` example answers with."""
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/"), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    ended = lambda e: any(isinstance(x, h2.events.StreamEnded) and x.stream_id == stream for x in e)
+    events, closed = pump(sock, conn, ended)
+    state = responses(events).get(stream, {})
+    return json.loads(state["body"]) if state.get("ended") else {"closed": closed}
+
+
 def main():
     port = int(sys.argv[1])
     scenario = sys.argv[2]
@@ -408,7 +425,7 @@ def main():
     if scenario == "held-handshake":
         print(json.dumps(held_handshake(port, sys.argv[3])))
         return
-    sock, conn = connect(port, tls)
+    sock, conn = connect(port, tls, proxy="--proxy-v1" in sys.argv)
     if scenario != "zero-window":
         conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 1 << 20})
         sock.sendall(conn.data_to_send())
@@ -424,6 +441,7 @@ def main():
         "stalled-body": stalled_body,
         "zero-window": zero_window,
         "late-request": late_request,
+        "environ": environ,
     }[scenario](sock, conn, argument)
     print(json.dumps(result))
     sock.close()
