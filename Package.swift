@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(
             name: "SwiftServeTests",
             dependencies: [
-                "SwiftServe", "SSGI", "CSSGI", "ParserDifferential",
+                "SwiftServe", "SSGI", "CSSGI", "ParserDifferential", "SwiftServeTesting",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -68,14 +68,14 @@ struct ApplicationArgumentsTests {
         #expect(!server.log.contains("warning"))
     }
 
-    @Test("under --validate the server's startup information passes the validator, and ssgi.version is 1.1")
+    @Test("under --validate the server's startup information passes the validator, and ssgi.version is 1.2")
     func validated() throws {
         let server = try ServerProcess(
             application: BuildProducts.plugin("environ"), arguments: ["--validate"],
             applicationArguments: ["ssgi.version"])
         defer { server.stop() }
-        #expect(try server.request("GET", "/").environ()["ssgi.version"] == "1.1")
-        #expect(server.log.contains("validating every request and response against SSGI 1.1"))
+        #expect(try server.request("GET", "/").environ()["ssgi.version"] == "1.2")
+        #expect(server.log.contains("validating every request and response against SSGI 1.2"))
         #expect(server.validatorIsSilent, "\(server.log)")
     }
 
@@ -84,7 +84,7 @@ struct ApplicationArgumentsTests {
         let library = try CFixtures.arguments.get()
         let server = try ServerProcess(application: "\(library):legacy")
         defer { server.stop() }
-        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.1"])
+        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.2"])
         #expect(server.log.contains("(SSGI ABI 1.0, "))
         #expect(!server.log.contains("warning"))
     }
@@ -94,7 +94,7 @@ struct ApplicationArgumentsTests {
         let library = try CFixtures.arguments.get()
         let server = try ServerProcess(application: "\(library):legacy", applicationArguments: ["a", "b"])
         defer { server.stop() }
-        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.1"])
+        #expect(try self.received(from: server) == ["legacy: \(Self.serverSoftware) ABI 1.2"])
         #expect(
             server.waitForLog(
                 "'legacy' is built for SSGI ABI 1.0, before application arguments: it may not read the 2 given after --"
@@ -103,7 +103,7 @@ struct ApplicationArgumentsTests {
     }
 
     @Test(
-        "a server that knows SSGI 1.0 only refuses a 1.1 application, in C or Swift, naming both versions",
+        "a server that knows SSGI 1.0 only refuses a 1.2 application, in C or Swift, naming both versions",
         arguments: ["arguments:app", "environ"])
     func refusedByOlderServer(application: String) throws {
         let library =
@@ -114,7 +114,7 @@ struct ApplicationArgumentsTests {
         let path = String(library.dropLast(4))
         #expect(
             result.standardError
-                == "server_1_0: error: '\(path)' is built for SSGI ABI 1.1, but this server speaks SSGI ABI 1.0: rebuild the application against SSGI 1.x with minor version at most 0\n"
+                == "server_1_0: error: '\(path)' is built for SSGI ABI 1.2, but this server speaks SSGI ABI 1.0: rebuild the application against SSGI 1.x with minor version at most 0\n"
         )
         #expect(result.outputText.isEmpty)
     }

@@ -107,7 +107,7 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):wrong_major"], status: 4,
-            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.1")
+            message: "is built for SSGI ABI 2.0, but this server speaks SSGI ABI 1.2")
     }
 
     @Test("a newer ABI minor version than the server's")
@@ -115,7 +115,7 @@ struct LoaderErrorTests {
         let library = try CFixtures.brokenDescriptors.get()
         try self.expectFailure(
             ["\(library):newer_minor"], status: 4,
-            message: "is built for SSGI ABI 1.8, but this server speaks SSGI ABI 1.1")
+            message: "is built for SSGI ABI 1.9, but this server speaks SSGI ABI 1.2")
     }
 
     @Test("a descriptor without a handle function")

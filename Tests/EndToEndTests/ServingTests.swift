@@ -228,7 +228,7 @@ struct ServingTests {
             "\"REQUEST_METHOD\": \"POST\"", "\"PATH_INFO\": \"/a b/c\"", "\"QUERY_STRING\": \"x=1&y=%20\"",
             "\"SERVER_NAME\": \"example.com\"", "\"SERVER_PORT\": \"8080\"", "\"SERVER_PROTOCOL\": \"HTTP/1.1\"",
             "\"CONTENT_TYPE\": \"text/plain\"", "\"CONTENT_LENGTH\": \"5\"", "\"REMOTE_ADDR\": \"127.0.0.1\"",
-            "\"HTTP_X_MULTI\": \"one, two\"", "\"HTTP_COOKIE\": \"a=1; b=2\"", "\"ssgi.version\": \"1.1\"",
+            "\"HTTP_X_MULTI\": \"one, two\"", "\"HTTP_COOKIE\": \"a=1; b=2\"", "\"ssgi.version\": \"1.2\"",
             "\"ssgi.url_scheme\": \"http\"", "\"ssgi.input.bytes_read\": \"5\"", "\"SCRIPT_NAME\": \"\"",
         ] {
             #expect(body.contains(expected), "missing \(expected) in \(body)")

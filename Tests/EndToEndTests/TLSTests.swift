@@ -119,6 +119,25 @@ struct TLSTests {
         #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
     }
 
+    @Test("the verified client certificate's subject is SSL_CLIENT_S_DN, over HTTP/1.1 and HTTP/2; absent without one")
+    func clientSubject() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("environ"),
+            arguments: certificates.serverArguments + ["--ca-certs", certificates.authority, "--cert-reqs", "optional"])
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)/"
+        let client = ["--cert", certificates.clientCertificate, "--key", certificates.clientKey]
+        for version in ["--http1.1", "--http2"] {
+            let environ = try Self.environ(Self.curl(client + [version, url]))
+            #expect(environ["SSL_CLIENT_S_DN"] == "O=Example Clients,CN=alice", "\(environ)")
+            #expect(environ["SERVER_PROTOCOL"] == (version == "--http2" ? "HTTP/2" : "HTTP/1.1"))
+            let anonymous = try Self.environ(Self.curl([version, url]))
+            #expect(anonymous["SSL_CLIENT_S_DN"] == nil, "\(anonymous)")
+        }
+    }
+
     @Test("a unix socket stays plain HTTP next to an HTTPS TCP bind")
     func unixStaysPlain() throws {
         let certificates = try TestCertificates()

@@ -9,7 +9,7 @@ struct ValidateTests {
     private func serveValidated(_ application: String, _ requests: [String]) throws -> ([RawResponse], String) {
         let server = try ServerProcess(application: application, arguments: ["--validate"])
         defer { server.stop() }
-        #expect(server.log.contains("validating every request and response against SSGI 1.1"))
+        #expect(server.log.contains("validating every request and response against SSGI 1.2"))
         var responses: [RawResponse] = []
         for request in requests {
             let client = try RawHTTPClient(port: server.port)

@@ -35,10 +35,19 @@ struct EnvironTests {
         #expect(!environ.keys.contains("CONTENT_LENGTH"))
     }
 
-    @Test("ssgi.version is 1.0")
+    @Test("SSL_CLIENT_S_DN is the client certificate's subject, present only when there is one")
+    func clientSubject() {
+        let verified = Environ(tlsClientSubject: "O=Example,CN=alice")
+        #expect(verified["SSL_CLIENT_S_DN"] == "O=Example,CN=alice")
+        #expect(verified.keys.contains("SSL_CLIENT_S_DN"))
+        #expect(Environ()["SSL_CLIENT_S_DN"] == nil)
+        #expect(!Environ().keys.contains("SSL_CLIENT_S_DN"))
+    }
+
+    @Test("ssgi.version is the ABI version the SDK builds for")
     func version() {
-        #expect(Environ().version == "1.1")
-        #expect(Environ()["ssgi.version"] == "1.1")
+        #expect(Environ().version == "1.2")
+        #expect(Environ()["ssgi.version"] == "1.2")
     }
 
     @Test("ssgi.multithread, ssgi.multiprocess and ssgi.run_once read \"true\" or \"false\"")

@@ -100,13 +100,15 @@ struct ServerInfoTests {
         }
     }
 
-    @Test("an environ of 1.0 or 1.1 passes the validator; another version does not")
+    @Test("an environ of 1.0, 1.1 or 1.2 passes the validator; another version does not")
     func environVersions() throws {
         try Validator.checkEnviron(Environ())
         var environ = Environ()
-        environ.version = "1.0"
-        try Validator.checkEnviron(environ)
-        environ.version = "1.2"
+        for version in ["1.0", "1.1", "1.2"] {
+            environ.version = version
+            try Validator.checkEnviron(environ)
+        }
+        environ.version = "1.3"
         #expect(throws: ValidationError.self) { try Validator.checkEnviron(environ) }
     }
 }

@@ -46,7 +46,7 @@ extern "C" {
  * removes anything. A server refuses a descriptor whose minor version is greater
  * than its own.
  */
-#define SSGI_ABI_MINOR 1
+#define SSGI_ABI_MINOR 2
 
 /**
  * Whether the struct at `pointer`, of type `type`, has the field `field`: whether the field lies
@@ -114,6 +114,10 @@ typedef struct ssgi_request {
     int64_t body_length;
     /** SSGI_FLAG_* bits. */
     uint32_t flags;
+    /* Since 1.2: read after SSGI_HAS_FIELD(request, ssgi_request, tls_client_subject). */
+    /** SSL_CLIENT_S_DN: the subject of the client's verified TLS certificate as RFC 4514 text,
+        the last RDN first ("CN=alice,O=Example"); "" without one. */
+    ssgi_bytes tls_client_subject;
 } ssgi_request;
 
 /** Result codes of server operations and callbacks: int32_t. Zero is success; everything else is negative. */

@@ -14,7 +14,7 @@ import Dispatch
 /// With `ServerCall.swift`, this is where the SDK crosses the C boundary.
 package enum ApplicationDescriptor {
     /// The SDK's name and version, reported in the descriptor.
-    static let sdkVersion = "SSGI-Swift/1.1.0"
+    static let sdkVersion = "SSGI-Swift/1.2.0"
 
     /// `ssgi.version`: the ABI version this SDK builds applications for.
     static let abiVersion = "\(SSGI_ABI_MAJOR).\(SSGI_ABI_MINOR)"
@@ -157,6 +157,11 @@ extension ServerInfo {
 }
 
 extension Environ {
+    /// Where `tls_client_subject` (SSGI 1.2) ends: a server's request has it when its
+    /// `struct_size` reaches this far.
+    fileprivate static let tlsClientSubjectEnd =
+        MemoryLayout<ssgi_request>.offset(of: \.tls_client_subject)! + MemoryLayout<ssgi_bytes>.size
+
     /// Copies the server's request into an environ that the application may keep.
     fileprivate init(_ request: ssgi_request, state: RequestState) {
         var headers: [HTTPHeader] = []
@@ -179,6 +184,7 @@ extension Environ {
             remotePort: request.remote_port.string,
             urlScheme: request.url_scheme.string,
             requestURI: request.request_uri.string,
+            tlsClientSubject: request.struct_size >= Self.tlsClientSubjectEnd ? request.tls_client_subject.string : "",
             headers: headers,
             multithread: request.flags & UInt32(SSGI_FLAG_MULTITHREAD) != 0,
             multiprocess: request.flags & UInt32(SSGI_FLAG_MULTIPROCESS) != 0,

@@ -173,7 +173,7 @@ extension RequestArena {
         let values = [
             environ.requestMethod, environ.scriptName, environ.pathInfo, environ.queryString, environ.contentType,
             environ.contentLengthValue, environ.serverName, environ.serverPort, environ.serverProtocol,
-            environ.remoteAddr, environ.remotePort, environ.urlScheme, environ.requestURI,
+            environ.remoteAddr, environ.remotePort, environ.urlScheme, environ.requestURI, environ.tlsClientSubject,
         ]
         let byteCount = environ.headers.reduce(values.reduce(0) { $0 + $1.utf8.count }) {
             $0 + $1.name.utf8.count + $1.value.utf8.count
@@ -202,7 +202,7 @@ extension RequestArena {
                 headers: writer.headers, header_count: writer.headerCount,
                 body_length: environ.contentLength.map(Int64.init)
                     ?? (environ.header("transfer-encoding") == nil ? 0 : -1),
-                flags: flags)
+                flags: flags, tls_client_subject: cValues[13])
         }
     }
 }

@@ -30,6 +30,9 @@ public struct Environ: Sendable {
     public var urlScheme: String
     /// The request target exactly as sent (not a CGI key).
     public var requestURI: String
+    /// `SSL_CLIENT_S_DN` (SSGI 1.2): the subject of the client's verified TLS certificate as
+    /// RFC 4514 text, such as `CN=alice,O=Example`; empty without one.
+    public var tlsClientSubject: String
     /// The request's header fields in the order received, with the names as spelled by the client.
     public var headers: [HTTPHeader]
     /// `ssgi.version`: the ABI version the application was built for, such as `1.1`.
@@ -60,6 +63,7 @@ public struct Environ: Sendable {
         remotePort: String = "0",
         urlScheme: String = "http",
         requestURI: String? = nil,
+        tlsClientSubject: String = "",
         headers: [HTTPHeader] = [],
         multithread: Bool = false,
         multiprocess: Bool = false,
@@ -80,6 +84,7 @@ public struct Environ: Sendable {
         self.remotePort = remotePort
         self.urlScheme = urlScheme
         self.requestURI = requestURI ?? (scriptName + pathInfo + (queryString.isEmpty ? "" : "?" + queryString))
+        self.tlsClientSubject = tlsClientSubject
         self.headers = headers
         self.version = ApplicationDescriptor.abiVersion
         self.multithread = multithread
@@ -111,6 +116,7 @@ public struct Environ: Sendable {
         case "SERVER_PROTOCOL": return self.serverProtocol
         case "REMOTE_ADDR": return self.remoteAddr
         case "REMOTE_PORT": return self.remotePort
+        case "SSL_CLIENT_S_DN": return self.tlsClientSubject.isEmpty ? nil : self.tlsClientSubject
         case "ssgi.version": return self.version
         case "ssgi.url_scheme": return self.urlScheme
         case "ssgi.input": return "<ssgi.input>"
@@ -136,6 +142,7 @@ public struct Environ: Sendable {
         if !self.contentType.isEmpty { keys.append("CONTENT_TYPE") }
         if !self.contentLengthValue.isEmpty { keys.append("CONTENT_LENGTH") }
         keys += ["SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL", "REMOTE_ADDR", "REMOTE_PORT"]
+        if !self.tlsClientSubject.isEmpty { keys.append("SSL_CLIENT_S_DN") }
         var seen: Set<String> = []
         for header in self.headers {
             let key = Self.cgiKey(forHeader: header.name)

@@ -12,6 +12,8 @@ struct ConnectionInfo: Sendable {
     var urlScheme: String
     /// Whether the peer is a trusted proxy, whose forwarding headers are believed.
     var isTrustedProxy = false
+    /// `SSL_CLIENT_S_DN`: the subject of the client's verified certificate (RFC 4514), or empty.
+    var tlsClientSubject = ""
 
     init(
         local: SocketAddress?, remote: SocketAddress?, urlScheme: String = "http",

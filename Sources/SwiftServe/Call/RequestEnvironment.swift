@@ -90,7 +90,8 @@ enum RequestEnvironment {
         let byteCount =
             request.method.count + 3 * target.count + 2 * fields.byteCount + remoteAddr.utf8.count
             + remotePort.utf8.count + urlScheme.utf8.count + connection.serverName.utf8.count
-            + connection.serverPort.utf8.count + (forwardedHost?.utf8.count ?? 0) + 16
+            + connection.serverPort.utf8.count + (forwardedHost?.utf8.count ?? 0)
+            + connection.tlsClientSubject.utf8.count + 16
         let request = arena.fill(headerCount: request.fieldCount - fields.dropped, byteCount: byteCount) { writer in
             for index in 0..<request.fieldCount where !request.name(at: index).contains(UInt8(ascii: "_")) {
                 writer.appendHeader(request.name(at: index), request.value(at: index))
@@ -151,7 +152,9 @@ enum RequestEnvironment {
                 headers: writer.headers,
                 header_count: writer.headerCount,
                 body_length: bodyLength,
-                flags: flags)
+                flags: flags,
+                tls_client_subject: connection.tlsClientSubject.isEmpty
+                    ? writer.empty() : writer.appendBytes(connection.tlsClientSubject.utf8))
         }
         return (request, droppedNames)
     }

@@ -25,6 +25,7 @@ final class EnvironBuilder {
         let remotePort = Python.interned("REMOTE_PORT")
         let requestURI = Python.interned("REQUEST_URI")
         let urlScheme = Python.interned("wsgi.url_scheme")
+        let tlsClientSubject = Python.interned("SSL_CLIENT_S_DN")
         let input = Python.interned("wsgi.input")
         let headerKeys = HeaderKeys()
         /// Values most requests carry, made once: methods, protocols and schemes.
@@ -97,6 +98,10 @@ final class EnvironBuilder {
         self.base = base
     }
 
+    /// Where `tls_client_subject` (SSGI 1.2) ends: the request has it when `struct_size` reaches it.
+    private static let tlsClientSubjectEnd =
+        MemoryLayout<ssgi_request>.offset(of: \.tls_client_subject)! + MemoryLayout<ssgi_bytes>.size
+
     /// The environ of `request`, with `input` as `wsgi.input`; nil with an exception raised.
     func environ(for request: ssgi_request, input: PythonObject) -> PythonObject? {
         guard let environ = PyDict_Copy(self.base) else { return nil }
@@ -120,6 +125,10 @@ final class EnvironBuilder {
         }
         if stored, request.content_length.length > 0 {
             stored = Python.set(environ, shared.contentLength, consuming: shared.value(request.content_length))
+        }
+        // SSGI 1.2: the verified client certificate's subject, under mod_ssl's name.
+        if stored, request.struct_size >= Self.tlsClientSubjectEnd, request.tls_client_subject.length > 0 {
+            stored = Python.set(environ, shared.tlsClientSubject, consuming: shared.value(request.tls_client_subject))
         }
         if stored {
             stored = self.addHeaders(request, to: environ)

@@ -37,6 +37,25 @@ struct EnvironTests {
         #expect((report["not_str"] as? [String]) == [])
     }
 
+    @Test("a verified client certificate's subject is SSL_CLIENT_S_DN, as mod_ssl names it; absent without one")
+    func clientSubject() throws {
+        let certificates = try TestCertificates()
+        defer { certificates.remove() }
+        let server = try PythonServer.start(
+            "pep3333:app",
+            arguments: certificates.serverArguments + ["--ca-certs", certificates.authority, "--cert-reqs", "optional"])
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)/environ"
+        let client = ["--cert", certificates.clientCertificate, "--key", certificates.clientKey]
+        func cgi(_ arguments: [String]) throws -> [String: String] {
+            let result = try CommandResult.curl(["-sSk"] + arguments + [url])
+            let report = try JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any]
+            return try #require(report?["cgi"] as? [String: String], "\(result.outputText) \(result.standardError)")
+        }
+        #expect(try cgi(client)["SSL_CLIENT_S_DN"] == "O=Example Clients,CN=alice")
+        #expect(try cgi([])["SSL_CLIENT_S_DN"] == nil)
+    }
+
     @Test("no HTTP_CONTENT_TYPE or HTTP_CONTENT_LENGTH; CONTENT_TYPE and CONTENT_LENGTH only when sent")
     func contentKeys() throws {
         let server = try PythonServer.start("pep3333:app")

@@ -60,11 +60,14 @@ public struct ConnectionPipeline: Sendable {
         let server = self.server
         let configureProtocol: (Bool, any Channel) throws -> Void = { http2, channel in
             let pipeline = channel.pipeline.syncOperations
+            let subject = Self.clientSubject(channel)
             if http2 {
+                shared.connection.tlsClientSubject = subject
                 try Self.configureHTTP2(channel, server: server, shared: shared)
                 events.replayForHTTP2()
             } else {
-                try pipeline.addHandler(HTTP1ConnectionHandler(server: server, urlScheme: urlScheme))
+                try pipeline.addHandler(
+                    HTTP1ConnectionHandler(server: server, urlScheme: urlScheme, tlsClientSubject: subject))
                 events.replayForHTTP1()
                 pipeline.removeHandler(events, promise: nil)
             }
@@ -91,6 +94,15 @@ public struct ConnectionPipeline: Sendable {
                     }
                 }
             })
+    }
+
+    /// The subject of the client's verified certificate, once the TLS handshake is done; empty
+    /// without TLS or without a client certificate.
+    private static func clientSubject(_ channel: any Channel) -> String {
+        guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+            let certificate = tls.peerCertificate, let der = try? certificate.toDERBytes()
+        else { return "" }
+        return CertificateSubject.rfc4514(der: der) ?? ""
     }
 
     /// The request body bytes a client may send on one HTTP/2 stream, and on one connection,

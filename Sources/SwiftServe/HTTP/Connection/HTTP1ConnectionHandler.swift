@@ -31,6 +31,8 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     let server: ServerContext
     /// `ssgi.url_scheme` of the connection: `https` behind TLS.
     let urlScheme: String
+    /// `SSL_CLIENT_S_DN`: the subject of the client's verified certificate, or empty.
+    let tlsClientSubject: String
     // The state below is touched only on the event loop, by methods that never keep an access
     // open across a call out of the handler (they copy what they mutate, and write it back), so
     // it goes without the dynamic exclusivity checks, which cost a tenth of a request.
@@ -69,9 +71,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// Whether the call's log lines carry a request id now.
     @exclusivity(unchecked) var tagsRequestId = false
 
-    init(server: ServerContext, urlScheme: String = "http") {
+    init(server: ServerContext, urlScheme: String = "http", tlsClientSubject: String = "") {
         self.server = server
         self.urlScheme = urlScheme
+        self.tlsClientSubject = tlsClientSubject
         self.logger = server.logger
         self.serverHeaders = ServerHeaders(serverSoftware: server.configuration.serverSoftware)
         self.parser = RequestParser(limits: server.configuration.limits)
@@ -187,6 +190,7 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         self.connection = ConnectionInfo(
             local: local, remote: remote, urlScheme: self.urlScheme,
             trusting: self.server.configuration.forwardedAllowIPs)
+        self.connection.tlsClientSubject = self.tlsClientSubject
         self.logger[metadataKey: "peer"] = "\(self.connection.remoteAddr):\(self.connection.remotePort)"
         self.core?.logger = self.logger
     }
