@@ -11,7 +11,7 @@ enum CertificateSubject {
         guard let tbsCertificate = outer.read(tag: 0x30) else { return nil }
         var tbs = DERReader(tbsCertificate.contents)
         // version [0] (optional), serialNumber, signature, issuer, validity, then subject.
-        if tbs.peekTag == 0xA0 { _ = tbs.read(tag: 0xA0) }
+        _ = tbs.read(tag: 0xA0)
         guard tbs.read(tag: 0x02) != nil, tbs.read(tag: 0x30) != nil, tbs.read(tag: 0x30) != nil,
             tbs.read(tag: 0x30) != nil, let subject = tbs.read(tag: 0x30)
         else { return nil }

@@ -16,12 +16,9 @@ struct DERReader {
 
     var isAtEnd: Bool { self.bytes.isEmpty }
 
-    /// The tag of the next element, without reading it.
-    var peekTag: UInt8? { self.bytes.first }
-
     /// The next element when its tag is `tag`; nil, reading nothing, otherwise.
     mutating func read(tag: UInt8) -> Element? {
-        guard self.peekTag == tag else { return nil }
+        guard self.bytes.first == tag else { return nil }
         return self.readAny()
     }
 
