@@ -240,7 +240,7 @@ struct HTTP2Tests {
         #expect(seen["status"] as? String == "200", "\(seen)")
         #expect((seen["goaway"] as? [Any])?.isEmpty == false, "\(seen)")
         #expect(seen["closed"] as? Bool == true, "\(seen)")
-        #expect(server.waitForExit(timeout: 5) == 0, "\(server.log)")
+        #expect(server.waitForExit(timeout: 30) == 0, "\(server.log)")
         #expect(!server.log.contains("--graceful-timeout passed"), "\(server.log)")
     }
 }
