@@ -48,10 +48,21 @@ final class HTTP2GracefulStopHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        guard event is HTTP1ConnectionHandler.CloseWhenIdle else {
-            context.fireUserInboundEventTriggered(event)
+        switch event {
+        case let created as NIOHTTP2StreamCreatedEvent:
+            self.streamCreated(created.streamID)
+        case is StreamClosedEvent:
+            self.streamClosed()
+        case is HTTP1ConnectionHandler.CloseWhenIdle:
+            self.stopRequested()
             return
+        default:
+            break
         }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func stopRequested() {
         guard case .serving = self.state else { return }
         self.state = .stopRequested
         if self.prefaceReceived { self.stop() }
@@ -77,29 +88,5 @@ final class HTTP2GracefulStopHandler: ChannelInboundHandler {
         guard case .stopping = self.state, self.openStreams == 0, let context else { return }
         // On the next tick: the frame that ended the stream is written, but not flushed yet.
         context.eventLoop.assumeIsolated().execute { context.close(promise: nil) }
-    }
-}
-
-extension HTTP2GracefulStopHandler {
-    /// Tells the handler, and then `next`, of each stream the connection opens and closes.
-    func streamDelegate(then next: any NIOHTTP2StreamDelegate, on eventLoop: any EventLoop)
-        -> any NIOHTTP2StreamDelegate
-    {
-        StreamDelegate(handler: NIOLoopBound(self, eventLoop: eventLoop), next: next)
-    }
-
-    private struct StreamDelegate: NIOHTTP2StreamDelegate {
-        let handler: NIOLoopBound<HTTP2GracefulStopHandler>
-        let next: any NIOHTTP2StreamDelegate
-
-        func streamCreated(_ id: HTTP2StreamID, channel: any Channel) {
-            self.handler.value.streamCreated(id)
-            self.next.streamCreated(id, channel: channel)
-        }
-
-        func streamClosed(_ id: HTTP2StreamID, channel: any Channel) {
-            self.handler.value.streamClosed()
-            self.next.streamClosed(id, channel: channel)
-        }
     }
 }

@@ -22,6 +22,13 @@ struct RequestCounters: Sendable {
     /// A request that started has ended, answered or not.
     func requestEnded() { self.row.add(MetricsLayout.requestsEnded) }
 
+    /// A response of the application went out, and its request, counted since `start`, ended.
+    func answered(method: Int, status: Int, since start: NIODeadline) {
+        self.answered(
+            method: method, status: status, nanoseconds: UInt64(max(0, (NIODeadline.now() - start).nanoseconds)))
+        self.requestEnded()
+    }
+
     /// A response of the application went out: `method` is a `MetricsLayout.methodIndex`.
     func answered(method: Int, status: Int, nanoseconds: UInt64) {
         let statusClass = MetricsLayout.statusClassIndex(status)

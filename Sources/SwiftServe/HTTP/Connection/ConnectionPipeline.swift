@@ -6,7 +6,7 @@ import NIOTLS
 
 /// The handlers that serve an SSGI application on one connection, in the order bytes meet them:
 /// the PROXY protocol header (on `proxy:` binds), TLS (on TCP binds, with `--certfile`), then
-/// either the HTTP/1.1 connection handler or HTTP/2, one stream handler per request, as ALPN or
+/// either the HTTP/1.1 connection handler or HTTP/2, one `HTTP2Stream` per request, as ALPN or
 /// the first bytes (the h2c preface) choose.
 ///
 /// `Server` puts them on every connection it accepts; a test or a fuzzer puts them on a channel
@@ -112,7 +112,7 @@ public struct ConnectionPipeline: Sendable {
     static let http2ConnectionWindow = 1024 * 1024
 
     /// Adds HTTP/2 to `channel`: the frame handler with the server's limits, the connection's
-    /// lifecycle (idle timeout, GOAWAY on a graceful stop), and a `HTTP2StreamHandler` on each stream.
+    /// lifecycle (idle timeout, GOAWAY on a graceful stop), and the handler that serves its streams.
     private static func configureHTTP2(_ channel: any Channel, server: ServerContext, shared: HTTP2ConnectionState)
         throws
     {
@@ -123,9 +123,6 @@ public struct ConnectionPipeline: Sendable {
             HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.http2MaxHeaderListSize),
             HTTP2Setting(parameter: .initialWindowSize, value: Self.http2StreamWindow),
         ]
-        connection.targetWindowSize = Self.http2ConnectionWindow
-        var stream = NIOHTTP2Handler.StreamConfiguration()
-        stream.targetWindowSize = Self.http2StreamWindow
         let management = NIOHTTP2ServerConnectionManagementHandler(
             eventLoop: channel.eventLoop,
             configuration: .init(
@@ -136,16 +133,10 @@ public struct ConnectionPipeline: Sendable {
         if let counters = server.counters?.counters(for: channel.eventLoop) {
             try pipeline.addHandler(ByteCountingHandler(counters: counters))
         }
-        _ = try pipeline.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: connection, streamConfiguration: stream,
-            streamDelegate: stop.streamDelegate(then: management.http2StreamDelegate, on: channel.eventLoop)
-        ) { stream in
-            stream.eventLoop.makeCompletedFuture {
-                try stream.pipeline.syncOperations.addHandler(HTTP2StreamHandler(server: server, shared: shared))
-            }
-        }
+        try pipeline.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
         try pipeline.addHandler(management)
         try pipeline.addHandler(stop)
+        try pipeline.addHandler(HTTP2ConnectionHandler(server: server, shared: shared))
         // Added once the protocol is known, the connection is active already: its idle timer
         // starts now rather than with the stream that would end the first idle spell.
         if channel.isActive {

@@ -192,10 +192,8 @@ extension HTTP1ConnectionHandler: CallFrontEnd {
 
     /// Logs and counts a response of the application's (or the 500 that stands for it).
     private func recordAccess(status: Int, bytes: Int) {
-        if let counters = self.counters, let request = self.countedRequest.take() {
-            let elapsed = NIODeadline.now() - request.start
-            counters.answered(method: request.method, status: status, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
-            counters.requestEnded()
+        if let request = self.countedRequest.take() {
+            self.counters?.answered(method: request.method, status: status, since: request.start)
         }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(

@@ -5,18 +5,15 @@ import NIOHPACK
 import NIOHTTP2
 import SSGI
 
-/// Serves one HTTP/2 stream as one SSGI call: the handler of the stream's child channel, playing
-/// the part `HTTP1ConnectionHandler` plays for a connection (docs/CONNECTION.md).
+/// Serves one HTTP/2 stream as one SSGI call, for `HTTP2ConnectionHandler`, which hands it the
+/// stream's frames: the part `HTTP1ConnectionHandler` plays for a connection (docs/CONNECTION.md).
 ///
 /// HEADERS become the request (`HTTP2Request`), DATA the body, END_STREAM its end, RST_STREAM a
 /// client that went away. Back-pressure is the stream's flow control both ways: while the
-/// application holds as much body as it may, the handler holds back `read()`, so the stream's
-/// window is not reopened; the application's writes wait while the stream cannot take more.
-final class HTTP2StreamHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTP2Frame.FramePayload
-    typealias OutboundIn = HTTP2Frame.FramePayload
-    typealias OutboundOut = HTTP2Frame.FramePayload
-
+/// application holds as much body as it may, the stream holds the rest back and does not reopen
+/// its window; the application's writes wait while more than `sendHighWatermark` bytes of the
+/// stream have not reached the socket (the client's window, or the connection's, is closed).
+final class HTTP2Stream {
     private enum State {
         /// Waiting for the request's HEADERS.
         case idle
@@ -26,13 +23,28 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         case done
     }
 
+    /// Response bytes not yet on the socket above which the application's writes wait, and below
+    /// which they resume: the default write watermarks of a SwiftNIO channel.
+    static let sendHighWatermark = 64 * 1024
+    static let sendLowWatermark = 32 * 1024
+
+    let id: HTTP2StreamID
     private let server: ServerContext
     private let shared: HTTP2ConnectionState
-    private var context: ChannelHandlerContext?
-    private var core: CallCore!
+    /// The connection, which writes the stream's frames (its own frames after the stream closed,
+    /// such as a flush of the frame that closed it, are still the connection's to send).
+    private let connection: HTTP2ConnectionHandler
+    private let core: CallCore
     private var state = State.idle
     private var isHeadRequest = false
     private var requestBodyEnded = false
+    /// The client ended its side of the stream (END_STREAM): its window is closed for good.
+    private var clientEnded = false
+    /// Body bytes held back while the application holds as much as it may, and whether END_STREAM
+    /// came after them.
+    private var heldBody: [ByteBuffer] = []
+    private var heldBodyEnds = false
+    private var window = HTTP2InboundWindow(target: ConnectionPipeline.http2StreamWindow)
     /// The response head given and not sent yet.
     private var head: ResponseHead?
     private var headSent = false
@@ -42,7 +54,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     private var heldChunk: ByteBuffer?
     private var bodyBytesSent = 0
     private var statusCode = 0
-    private var readHeldBack = false
+    /// Response bytes written and not yet on the socket; the application waits above the mark.
+    private var unsentBytes = 0
+    private var isBlocked = false
     /// The client waits for `100 Continue` before it sends the body (RFC 9110 §10.1.1).
     private var expectsContinue = false
     /// The timeouts: a body that does not come (`--min-body-rate`), a window the client does not
@@ -59,81 +73,114 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// The request's id under `--request-id`, which the response carries back.
     private var requestId: String?
 
-    init(server: ServerContext, shared: HTTP2ConnectionState) {
+    init(
+        id: HTTP2StreamID, connection: HTTP2ConnectionHandler, core: CallCore, server: ServerContext,
+        shared: HTTP2ConnectionState
+    ) {
+        self.id = id
+        self.connection = connection
+        self.core = core
         self.server = server
         self.shared = shared
+        self.counters = server.counters?.counters(for: core.eventLoop)
+        core.frontEnd = self
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        self.core = CallCore(
-            application: self.server.application, eventLoop: context.eventLoop, allocator: context.channel.allocator,
-            bodyLimit: self.server.configuration.limits.bodyBuffer, heldRequests: self.server.heldRequests,
-            logger: self.server.logger)
-        self.core.frontEnd = self
-        self.counters = self.server.counters?.counters(for: context.eventLoop)
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
+    /// The stream closed (both sides ended, or reset) or the connection went away: the call learns
+    /// the client is gone. Returns the call core, for the connection to reuse once its call finished.
+    func closed() -> CallCore {
         self.tick?.cancel()
-        self.core?.disconnected()
-        self.core?.frontEnd = nil
-        self.context = nil
+        self.tick = nil
+        self.state = .done
+        self.heldBody.removeAll()
+        self.core.disconnected()
+        self.core.frontEnd = nil
         if self.countedRequest.take() != nil { self.counters?.requestEnded() }
+        return self.core
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    // MARK: Frames from the client
+
+    func receivedHeaders(_ headers: HTTP2Frame.FramePayload.Headers) {
+        if headers.endStream { self.clientEnded = true }
+        if case .idle = self.state {
+            self.startRequest(headers.headers, endStream: headers.endStream)
+        } else if headers.endStream {
+            // Trailers end the body; SSGI has no place for them.
+            self.receivedBodyEnd()
+        }
+    }
+
+    func receivedData(_ data: HTTP2Frame.FramePayload.Data) {
+        if case .byteBuffer(let buffer) = data.data, case .calling = self.state, buffer.readableBytes > 0 {
+            self.bodyBytesReceived += buffer.readableBytes
+            if self.heldBody.isEmpty, self.core.wantsBody {
+                self.core.bodyReceived(buffer)
+            } else {
+                self.heldBody.append(buffer)
+                self.window.held(buffer.readableBytes)
+            }
+        }
+        if data.endStream {
+            self.clientEnded = true
+            self.receivedBodyEnd()
+        }
+    }
+
+    func receivedReset() {
         self.core.disconnected()
         self.state = .done
-        context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch self.unwrapInboundIn(data) {
-        case .headers(let headers):
-            if case .idle = self.state {
-                self.startRequest(headers.headers, endStream: headers.endStream)
-            } else if headers.endStream {
-                // Trailers end the body; SSGI has no place for them.
-                self.endRequestBody()
-            }
-        case .data(let data):
-            if case .byteBuffer(let buffer) = data.data, case .calling = self.state {
-                self.bodyBytesReceived += buffer.readableBytes
-                self.core.bodyReceived(buffer)
-            }
-            if data.endStream { self.endRequestBody() }
-        case .rstStream:
-            self.core.disconnected()
-            self.state = .done
-        default:
-            break
-        }
+    /// Whether the client may still send on the stream: its window may be opened.
+    var isReceiving: Bool {
+        guard case .calling = self.state else { return false }
+        return !self.clientEnded
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            self.blockedSince = nil
-            self.core.writable()
-        } else {
-            self.blockedSince = self.blockedSince ?? .now()
-            self.armTick()
-        }
-        context.fireChannelWritabilityChanged()
+    /// The client's view of the stream's receive window changed.
+    func inboundWindowChanged(to size: Int) {
+        if let increment = self.window.changed(to: size) { self.openWindow(by: increment) }
     }
 
-    func read(context: ChannelHandlerContext) {
-        if case .calling = self.state, !self.requestBodyEnded, !self.core.wantsBody {
-            self.readHeldBack = true
-        } else {
-            context.read()
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        self.server.logger.debug("HTTP/2 stream error: \(error)")
+    /// A stream error (a frame the stream could not take or send): the call learns the client is
+    /// gone, and the stream is reset if it is still open.
+    func failed(_ error: NIOHTTP2Errors.StreamError) {
+        self.server.logger.debug("HTTP/2 stream error: \(error.baseError)")
+        guard case .calling = self.state else { return }
+        self.state = .done
         self.core.disconnected()
-        context.close(promise: nil)
+        self.send(.rstStream(.internalError))
+        self.flush()
+    }
+
+    private func receivedBodyEnd() {
+        if self.heldBody.isEmpty {
+            self.endRequestBody()
+        } else {
+            self.heldBodyEnds = true
+        }
+    }
+
+    /// Hands held body bytes to the application while it wants them, reopening the window.
+    private func releaseHeldBody() {
+        var released = 0
+        while !self.heldBody.isEmpty, self.core.wantsBody {
+            let buffer = self.heldBody.removeFirst()
+            released += buffer.readableBytes
+            self.core.bodyReceived(buffer)
+        }
+        if released > 0, let increment = self.window.released(released) { self.openWindow(by: increment) }
+        if self.heldBody.isEmpty, self.heldBodyEnds {
+            self.heldBodyEnds = false
+            self.endRequestBody()
+        }
+    }
+
+    private func openWindow(by increment: Int) {
+        guard self.isReceiving else { return }
+        self.connection.write(.windowUpdate(windowSizeIncrement: increment), on: self.id)
+        self.connection.flush()
     }
 
     // MARK: The request
@@ -217,8 +264,9 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     /// After the server's own answer to a request whose body is still coming: the client may stop
     /// sending it (RFC 9113 §8.1).
     private func resetIfBodyFollows() {
-        guard !self.requestBodyEnded, let context else { return }
-        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+        guard !self.requestBodyEnded else { return }
+        self.send(.rstStream(.noError))
+        self.flush()
     }
 
     private func endRequestBody() {
@@ -227,33 +275,28 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.core.bodyEnded()
     }
 
-    private func resumeReading() {
-        guard self.readHeldBack, let context = self.context else { return }
-        self.readHeldBack = false
-        self.read(context: context)
-    }
-
     // MARK: Timeouts
 
     private func armTick() {
-        guard self.tick == nil, let context else { return }
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        self.tick = context.eventLoop.scheduleTask(in: BodyRateRule.tick) { handler.value.ticked() }
+        guard self.tick == nil, self.state != .done else { return }
+        let eventLoop = self.core.eventLoop
+        let stream = NIOLoopBound(self, eventLoop: eventLoop)
+        self.tick = eventLoop.scheduleTask(in: BodyRateRule.tick) { stream.value.ticked() }
     }
 
     private func ticked() {
         self.tick = nil
-        guard case .calling = self.state, let context else { return }
+        guard case .calling = self.state else { return }
         let configuration = self.server.configuration
         if let blockedSince = self.blockedSince, NIODeadline.now() - blockedSince >= configuration.sendTimeout {
             self.server.logger.debug(
                 "the client opened no window for the response for --send-timeout \(configuration.sendTimeout.nanoseconds / 1_000_000_000) s: resetting the stream"
             )
             self.refused(.sendTimeout)
-            self.reset(context)
+            self.reset()
             return
         }
-        if !self.requestBodyEnded, !self.readHeldBack {
+        if !self.requestBodyEnded, self.heldBody.isEmpty {
             self.secondsWaitedForBody += 1
             let rule = BodyRateRule(bytesPerSecond: configuration.minBodyRate)
             if rule.isTooSlow(received: self.bodyBytesReceived, waitedSeconds: self.secondsWaitedForBody) {
@@ -262,14 +305,15 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
                 )
                 self.refused(.bodyTimeout)
                 if self.headSent {
-                    self.reset(context)
+                    self.reset()
                 } else {
                     // The stream is done before the call hears of it, so that its failure, which
                     // may come at once, sends nothing more.
                     self.state = .done
                     self.core.disconnected()
                     self.sendError(.requestTimeout)
-                    context.writeAndFlush(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+                    self.send(.rstStream(.noError))
+                    self.flush()
                 }
                 return
             }
@@ -278,14 +322,24 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 
     /// Ends the stream at once, and the call learns the client is gone.
-    private func reset(_ context: ChannelHandlerContext) {
+    private func reset() {
         self.state = .done
         self.core.disconnected()
-        context.writeAndFlush(self.wrapOutboundOut(.rstStream(.cancel)), promise: nil)
+        self.send(.rstStream(.cancel))
+        self.flush()
         self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
     }
 
     // MARK: Writing
+
+    /// Writes a frame of this stream, sent with the next `flush()`.
+    private func send(_ payload: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>? = nil) {
+        self.connection.write(payload, on: self.id, promise: promise)
+    }
+
+    private func flush() {
+        self.connection.flush()
+    }
 
     /// The head as HTTP/2 fields: `:status`, the application's fields with lower-case names, and
     /// `date` and `server` when the application gave none.
@@ -317,27 +371,41 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 
     private func sendHead(endStream: Bool) {
-        guard let context, let head = self.head, !self.headSent else { return }
+        guard let head = self.head, !self.headSent else { return }
         self.headSent = true
         self.endSent = endStream
         self.statusCode = head.statusCode
         let fields = self.headerFields(head)
         self.server.trace?.response(fields)
-        let payload = HTTP2Frame.FramePayload.headers(.init(headers: fields, endStream: endStream))
-        context.write(self.wrapOutboundOut(payload), promise: nil)
+        self.send(.headers(.init(headers: fields, endStream: endStream)))
     }
 
     private func sendData(_ buffer: ByteBuffer, endStream: Bool, promise: EventLoopPromise<Void>? = nil) {
-        guard let context else { return }
         self.bodyBytesSent += buffer.readableBytes
         self.endSent = endStream
-        let payload = HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(buffer), endStream: endStream))
-        context.write(self.wrapOutboundOut(payload), promise: promise)
+        self.send(.data(.init(data: .byteBuffer(buffer), endStream: endStream)), promise: promise)
+    }
+
+    /// Writes body bytes that count as unsent until they reach the socket: while the application
+    /// writes more, the bytes the client's window holds back hold back its writes.
+    private func sendBodyChunk(_ buffer: ByteBuffer) {
+        guard let promise = self.connection.makePromise() else { return }
+        let count = buffer.readableBytes
+        self.unsentBytes += count
+        self.sendData(buffer, endStream: false, promise: promise)
+        promise.futureResult.assumeIsolated().whenComplete { _ in self.chunkSent(count) }
+    }
+
+    private func chunkSent(_ count: Int) {
+        self.unsentBytes -= count
+        guard self.isBlocked, self.unsentBytes <= Self.sendLowWatermark else { return }
+        self.isBlocked = false
+        self.blockedSince = nil
+        self.core.writable()
     }
 
     /// Answers with a response of the server's own, and ends the stream.
     private func sendError(_ status: HTTPStatus) {
-        guard let context else { return }
         self.state = .done
         var fields = HPACKHeaders()
         fields.add(name: ":status", value: String(status.code))
@@ -348,21 +416,18 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
         self.shared.serverHeaders.withLines(date: true, server: true) { Self.addLines($0, to: &fields) }
         let headOnly = self.isHeadRequest
         self.server.trace?.response(fields)
-        context.write(self.wrapOutboundOut(.headers(.init(headers: fields, endStream: headOnly))), promise: nil)
+        self.send(.headers(.init(headers: fields, endStream: headOnly)))
         if !headOnly {
-            let buffer = context.channel.allocator.buffer(string: body)
-            context.write(self.wrapOutboundOut(.data(.init(data: .byteBuffer(buffer), endStream: true))), promise: nil)
+            self.send(.data(.init(data: .byteBuffer(self.connection.allocator.buffer(string: body)), endStream: true)))
         }
-        context.flush()
+        self.flush()
         self.recordAccess(status: status.code, bytes: headOnly ? 0 : body.utf8.count)
     }
 
     /// Logs and counts a response of the application's (or the 500 that stands for it).
     private func recordAccess(status: Int, bytes: Int) {
-        if let counters = self.counters, let request = self.countedRequest.take() {
-            let elapsed = NIODeadline.now() - request.start
-            counters.answered(method: request.method, status: status, nanoseconds: UInt64(max(0, elapsed.nanoseconds)))
-            counters.requestEnded()
+        if let request = self.countedRequest.take() {
+            self.counters?.answered(method: request.method, status: status, since: request.start)
         }
         guard let accessLog = self.server.accessLog else { return }
         accessLog.record(
@@ -372,7 +437,7 @@ final class HTTP2StreamHandler: ChannelDuplexHandler {
     }
 }
 
-extension HTTP2StreamHandler: CallFrontEnd {
+extension HTTP2Stream: CallFrontEnd {
     func responseStarted(_ head: ResponseHead) {
         guard !self.headSent else { return }
         var head = head
@@ -381,26 +446,32 @@ extension HTTP2StreamHandler: CallFrontEnd {
     }
 
     func responseBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard case .calling = self.state, let context, let head = self.head else { return true }
+        guard case .calling = self.state, let head = self.head else { return true }
         guard !self.isHeadRequest, head.allowsBody else {
             self.sendHead(endStream: true)
-            context.flush()
+            self.flush()
             return true
         }
-        let chunk = context.channel.allocator.buffer(bytes: bytes)
+        let chunk = self.connection.allocator.buffer(bytes: bytes)
         if !self.headSent, self.heldChunk == nil {
             self.heldChunk = chunk
             return true
         }
         self.sendHead(endStream: false)
-        if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
-        self.sendData(chunk, endStream: false)
-        context.flush()
-        return context.channel.isWritable
+        if let held = self.heldChunk.take() { self.sendBodyChunk(held) }
+        self.sendBodyChunk(chunk)
+        self.flush()
+        guard self.unsentBytes < Self.sendHighWatermark else {
+            self.isBlocked = true
+            self.blockedSince = self.blockedSince ?? .now()
+            self.armTick()
+            return false
+        }
+        return true
     }
 
     func responseFinished(failed: Bool, cleanup: CleanupCallback?) {
-        guard case .calling = self.state, let context else {
+        guard case .calling = self.state else {
             self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
@@ -415,7 +486,8 @@ extension HTTP2StreamHandler: CallFrontEnd {
                 self.server.logger.error(
                     "application failed after the response to \(self.core.requestLine) started: resetting the stream")
                 self.state = .done
-                context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+                self.send(.rstStream(.internalError))
+                self.flush()
                 self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
             }
             self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
@@ -432,16 +504,17 @@ extension HTTP2StreamHandler: CallFrontEnd {
             )
             self.sendHead(endStream: false)
             if let held = self.heldChunk.take() { self.sendData(held, endStream: false) }
-            context.writeAndFlush(self.wrapOutboundOut(.rstStream(.internalError)), promise: nil)
+            self.send(.rstStream(.internalError))
+            self.flush()
             self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
             self.core.release(cleanup, status: Int32(SSGI_E_DISCONNECTED))
             return
         }
         // The request is released (its cleanup run, the stop no longer waiting for it) once its
         // last bytes reached the socket, or at once when there is no cleanup to tell.
-        let promise = cleanup.map { _ in context.eventLoop.makePromise(of: Void.self) }
+        let promise = cleanup.flatMap { _ in self.connection.makePromise() }
         if let promise {
-            let core = self.core!
+            let core = self.core
             promise.futureResult.whenComplete { result in
                 switch result {
                 case .success: core.release(cleanup, status: Int32(SSGI_OK))
@@ -458,30 +531,31 @@ extension HTTP2StreamHandler: CallFrontEnd {
             self.sendHead(endStream: true)
             promise?.succeed()
         } else if !self.endSent {
-            self.sendData(context.channel.allocator.buffer(capacity: 0), endStream: true, promise: promise)
+            self.sendData(self.connection.allocator.buffer(capacity: 0), endStream: true, promise: promise)
         } else {
             promise?.succeed()
         }
         if !self.requestBodyEnded {
             // The application answered without reading the whole body: the client may stop sending (§8.1).
-            context.write(self.wrapOutboundOut(.rstStream(.noError)), promise: nil)
+            self.send(.rstStream(.noError))
         }
-        context.flush()
+        self.flush()
         self.recordAccess(status: self.statusCode, bytes: self.bodyBytesSent)
         if let head = self.head { self.core.recycle(head) }
     }
 
     func bodyWanted() {
-        if self.expectsContinue, !self.headSent, let context {
+        if self.expectsContinue, !self.headSent {
             self.expectsContinue = false
             var fields = HPACKHeaders()
             fields.add(name: ":status", value: "100")
-            context.writeAndFlush(self.wrapOutboundOut(.headers(.init(headers: fields))), promise: nil)
+            self.send(.headers(.init(headers: fields)))
+            self.flush()
         }
-        self.resumeReading()
+        self.releaseHeldBody()
     }
 
     func bodyTaken() {
-        self.resumeReading()
+        self.releaseHeldBody()
     }
 }
