@@ -101,6 +101,27 @@ struct HTTP2Tests {
         #expect(late["status"] as? String == "200", "\(late)")
     }
 
+    @Test("an HTTP/2 connection with no stream open for --keep-alive-timeout gets a GOAWAY and is closed")
+    func idleTimeout() throws {
+        let server = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: ["--keep-alive-timeout", "1"])
+        defer { server.stop() }
+        let idle = try Self.h2(server.port, "idle")
+        #expect(idle["status"] as? String == "200", "\(idle)")
+        #expect(idle["closed"] as? Bool == true, "\(idle)")
+        // Closed by the timeout, well before the client's own 20 s wait would end it.
+        #expect((idle["seconds"] as? Double ?? 20) < 15, "\(idle)")
+        // One GOAWAY, NO_ERROR, naming the one stream the server took.
+        let goaways = idle["goaway"] as? [[Int]]
+        #expect(goaways == [[0, 1]], "\(idle)")
+        // A longer timeout leaves the connection open past the shorter one's close.
+        let patient = try ServerProcess(
+            application: BuildProducts.plugin("barebones"), arguments: ["--keep-alive-timeout", "30"])
+        defer { patient.stop() }
+        let late = try Self.h2(patient.port, "late-request", 3)
+        #expect(late["status"] as? String == "200", "\(late)")
+    }
+
     @Test("on a plain bind, the h2c preface is served as HTTP/2 next to HTTP/1.1")
     func priorKnowledge() throws {
         let server = try ServerProcess(application: BuildProducts.plugin("environ"))
@@ -240,6 +261,8 @@ struct HTTP2Tests {
         #expect(seen["status"] as? String == "200", "\(seen)")
         #expect((seen["goaway"] as? [Any])?.isEmpty == false, "\(seen)")
         #expect(seen["closed"] as? Bool == true, "\(seen)")
+        // The server's close sends TLS close_notify and waits up to 5 s (SwiftNIO SSL's shutdown
+        // timeout) for the client's, which this client, closing its socket bare, never sends.
         #expect(server.waitForExit(timeout: 30) == 0, "\(server.log)")
         #expect(!server.log.contains("--graceful-timeout passed"), "\(server.log)")
     }

@@ -3,7 +3,8 @@ import NIOHTTP2
 
 /// The graceful stop of an HTTP/2 connection (RFC 9113 §6.8): one GOAWAY that names the last
 /// stream the server took, so that the client knows any later one was not processed and may send
-/// it again, then the close once the streams in flight have finished.
+/// it again, then the close once the streams in flight have finished. A connection with no stream
+/// open for `--keep-alive-timeout` is stopped the same way, as an idle HTTP/1.1 connection is closed.
 ///
 /// SwiftNIO's `NIOHTTP2ServerConnectionManagementHandler` stops with two GOAWAYs and a PING in
 /// between, but SwiftNIO takes a connection that sent GOAWAY with no stream open as closed: the
@@ -27,13 +28,31 @@ final class HTTP2GracefulStopHandler: ChannelInboundHandler {
     private var lastStreamID = HTTP2StreamID(0)
     private var openStreams = 0
     private var context: ChannelHandlerContext?
+    private let idleTimeout: TimeAmount
+    private var idleTimer: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount) {
+        self.idleTimeout = idleTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if context.channel.isActive { self.armIdleTimer() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.cancelIdleTimer()
         self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.armIdleTimer()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.cancelIdleTimer()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -81,12 +100,39 @@ final class HTTP2GracefulStopHandler: ChannelInboundHandler {
     private func streamCreated(_ id: HTTP2StreamID) {
         self.openStreams += 1
         self.lastStreamID = max(self.lastStreamID, id)
+        self.cancelIdleTimer()
     }
 
     private func streamClosed() {
         self.openStreams -= 1
+        if self.openStreams == 0 { self.armIdleTimer() }
         guard case .stopping = self.state, self.openStreams == 0, let context else { return }
         // On the next tick: the frame that ended the stream is written, but not flushed yet.
         context.eventLoop.assumeIsolated().execute { context.close(promise: nil) }
+    }
+
+    // MARK: The idle timeout
+
+    private func armIdleTimer() {
+        guard self.idleTimer == nil, case .serving = self.state, let context else { return }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.idleTimer = context.eventLoop.scheduleTask(in: self.idleTimeout) { handler.value.idled() }
+    }
+
+    private func cancelIdleTimer() {
+        self.idleTimer?.cancel()
+        self.idleTimer = nil
+    }
+
+    /// No stream for the idle timeout: a stop, or, from a client that never sent its preface (and
+    /// so cannot take a GOAWAY), the close.
+    private func idled() {
+        self.idleTimer = nil
+        guard self.openStreams == 0, let context else { return }
+        guard self.prefaceReceived else {
+            context.close(promise: nil)
+            return
+        }
+        self.stopRequested()
     }
 }

@@ -332,6 +332,22 @@ def late_request(sock, conn, seconds):
     return {"status": state.get("headers", {}).get(":status"), "closed": closed, "goaway": goaway(events)}
 
 
+def idle(sock, conn, _):
+    """Asks for `/` once, then waits without a word: the answer, how long until the server closed
+    (or the socket's 20 s timeout), and the GOAWAYs it sent."""
+    import time
+
+    stream = conn.get_next_available_stream_id()
+    conn.send_headers(stream, headers("/"), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    ended = lambda e: any(isinstance(x, h2.events.StreamEnded) and x.stream_id == stream for x in e)
+    events, _ = pump(sock, conn, ended)
+    status = responses(events).get(stream, {}).get("headers", {}).get(":status")
+    answered = time.time()
+    _, closed = pump(sock, conn, lambda e: False)
+    return {"status": status, "closed": closed, "seconds": time.time() - answered, "goaway": getattr(conn, "goaways", [])}
+
+
 class HeldTLS:
     """A TLS client over a memory BIO, so that its handshake can stop short: it sends the
     ClientHello and reads the server's reply, but holds its own last flight, without which the
@@ -441,6 +457,7 @@ def main():
         "stalled-body": stalled_body,
         "zero-window": zero_window,
         "late-request": late_request,
+        "idle": idle,
         "environ": environ,
     }[scenario](sock, conn, argument)
     print(json.dumps(result))

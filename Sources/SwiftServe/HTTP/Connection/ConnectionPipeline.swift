@@ -123,24 +123,12 @@ public struct ConnectionPipeline: Sendable {
             HTTP2Setting(parameter: .maxHeaderListSize, value: configuration.http2MaxHeaderListSize),
             HTTP2Setting(parameter: .initialWindowSize, value: Self.http2StreamWindow),
         ]
-        let management = NIOHTTP2ServerConnectionManagementHandler(
-            eventLoop: channel.eventLoop,
-            configuration: .init(
-                maxIdleTime: configuration.keepAliveTimeout, maxAge: nil, maxGraceTime: configuration.gracefulTimeout,
-                keepalive: nil))
-        let stop = HTTP2GracefulStopHandler()
         let pipeline = channel.pipeline.syncOperations
         if let counters = server.counters?.counters(for: channel.eventLoop) {
             try pipeline.addHandler(ByteCountingHandler(counters: counters))
         }
         try pipeline.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: connection))
-        try pipeline.addHandler(management)
-        try pipeline.addHandler(stop)
+        try pipeline.addHandler(HTTP2GracefulStopHandler(idleTimeout: configuration.keepAliveTimeout))
         try pipeline.addHandler(HTTP2ConnectionHandler(server: server, shared: shared))
-        // Added once the protocol is known, the connection is active already: its idle timer
-        // starts now rather than with the stream that would end the first idle spell.
-        if channel.isActive {
-            management.channelActive(context: try pipeline.context(handler: management))
-        }
     }
 }
