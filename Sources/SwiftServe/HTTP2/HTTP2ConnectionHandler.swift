@@ -21,6 +21,8 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
     private let server: ServerContext
     private let shared: HTTP2ConnectionState
     private var context: ChannelHandlerContext?
+    /// What the connection's streams count, with `--metrics-bind`: the row of its event loop.
+    private var counters: RequestCounters?
     private var streams: [HTTP2StreamID: HTTP2Stream] = [:]
     private var spareCores: [CallCore] = []
     private var window = HTTP2InboundWindow(target: ConnectionPipeline.http2ConnectionWindow)
@@ -37,6 +39,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.counters = self.server.counters?.counters(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -70,7 +73,7 @@ final class HTTP2ConnectionHandler: ChannelInboundHandler {
             } else if frame.streamID != .rootStream {
                 let stream = HTTP2Stream(
                     id: frame.streamID, connection: self, core: self.makeCore(context), server: self.server,
-                    shared: self.shared)
+                    shared: self.shared, counters: self.counters)
                 self.streams[frame.streamID] = stream
                 stream.receivedHeaders(headers)
             }

@@ -66,7 +66,7 @@ final class HTTP2Stream {
     var secondsWaitedForBody = 0
     var blockedSince: NIODeadline?
     /// What this stream counts, with `--metrics-bind`, and its request as the counters see it.
-    var counters: RequestCounters?
+    let counters: RequestCounters?
     var countedRequest: (method: Int, start: NIODeadline)?
     /// What the combined and JSON access logs say of the request.
     var logFields: RequestLogFields?
@@ -75,14 +75,14 @@ final class HTTP2Stream {
 
     init(
         id: HTTP2StreamID, connection: HTTP2ConnectionHandler, core: CallCore, server: ServerContext,
-        shared: HTTP2ConnectionState
+        shared: HTTP2ConnectionState, counters: RequestCounters?
     ) {
         self.id = id
         self.connection = connection
         self.core = core
         self.server = server
         self.shared = shared
-        self.counters = server.counters?.counters(for: core.eventLoop)
+        self.counters = counters
         core.frontEnd = self
     }
 
